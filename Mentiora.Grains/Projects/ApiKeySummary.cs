@@ -1,0 +1,12 @@
+namespace Mentiora.Grains.Projects;
+
+/// <summary>What the key list shows about a key: never its hash, plaintext or signing secret.</summary>
+[GenerateSerializer, Immutable, Alias("Mentiora.ApiKeySummary")]
+public sealed record ApiKeySummary(
+    [property: Id(0)] Guid Id,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string Prefix,
+    [property: Id(3)] string PublishableKey,
+    [property: Id(4)] IReadOnlyList<string> AllowedOrigins,
+    [property: Id(5)] DateTimeOffset CreatedAt,
+    [property: Id(6)] DateTimeOffset? LastUsedAt);

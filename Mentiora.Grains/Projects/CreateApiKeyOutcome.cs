@@ -1,0 +1,15 @@
+namespace Mentiora.Grains.Projects;
+
+/// <summary>Why a create did or did not produce a key.</summary>
+[GenerateSerializer, Alias("Mentiora.CreateApiKeyOutcome")]
+public enum CreateApiKeyOutcome
+{
+    /// <summary>The key was created.</summary>
+    Created,
+
+    /// <summary>The project already has the maximum number of keys.</summary>
+    LimitReached,
+
+    /// <summary>The name is longer than allowed.</summary>
+    NameTooLong,
+}

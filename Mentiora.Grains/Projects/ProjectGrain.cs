@@ -1,0 +1,185 @@
+using Mentiora.Grains.Directory;
+using Mentiora.Grains.Keys;
+using Microsoft.AspNetCore.DataProtection;
+
+namespace Mentiora.Grains.Projects;
+
+/// <inheritdoc cref="IProjectGrain"/>
+public sealed class ProjectGrain(
+    [PersistentState("project", StorageNames.Grains)] IPersistentState<ProjectState> project,
+    IDataProtectionProvider dataProtection,
+    TimeProvider clock) : Grain, IProjectGrain
+{
+    /// <summary>Most keys a project may have at once.</summary>
+    public const int MaxApiKeys = 5;
+
+    /// <summary>Data Protection purpose for signing secrets; changing it makes every stored secret unreadable.</summary>
+    public const string SigningSecretPurpose = "Mentiora.ApiKeys.SigningSecret.v1";
+
+    // Last-used times change on every request; storing each one would put a database write on the hot path.
+    private static readonly TimeSpan LastUsedFlushInterval = TimeSpan.FromMinutes(1);
+
+    // A prefix is 48 random bits; colliding even twice in a row means something is wrong with the RNG.
+    private const int MaxClaimAttempts = 5;
+
+    private readonly IDataProtector _signingSecrets = dataProtection.CreateProtector(SigningSecretPurpose);
+    private IGrainTimer? _lastUsedFlush;
+    private bool _lastUsedUnsaved;
+
+    private List<StoredApiKey> Keys => project.State.ApiKeys;
+
+    public async Task<CreateApiKeyResult> CreateApiKey(string? name)
+    {
+        if (!ApiKeyNames.TryNormalize(name, out var normalizedName))
+        {
+            return new CreateApiKeyResult(CreateApiKeyOutcome.NameTooLong, null);
+        }
+
+        // The grain handles one call at a time, so this check cannot race with another create.
+        if (Keys.Count >= MaxApiKeys)
+        {
+            return new CreateApiKeyResult(CreateApiKeyOutcome.LimitReached, null);
+        }
+
+        var owner = new KeyOwner(this.GetPrimaryKey(), Guid.NewGuid());
+
+        // Claim the directory entries before saving the key: a crash in between leaves a claim
+        // that points at no key of this project, which authenticates nothing.
+        var key = await ClaimUnique<IApiKeyPrefixGrain>(owner, ApiKeyMaterial.NewSecretKey, ApiKeyMaterial.PrefixOf);
+        var publishableKey = await ClaimUnique<IPublishableKeyGrain>(owner, ApiKeyMaterial.NewPublishableKey, pk => pk);
+        var signingSecret = ApiKeyMaterial.NewSigningSecret();
+
+        var stored = new StoredApiKey
+        {
+            Id = owner.KeyId,
+            Name = normalizedName,
+            Prefix = ApiKeyMaterial.PrefixOf(key),
+            Hash = ApiKeyMaterial.Hash(key),
+            PublishableKey = publishableKey,
+            ProtectedSigningSecret = _signingSecrets.Protect(signingSecret),
+            CreatedAt = clock.GetUtcNow(),
+        };
+
+        Keys.Add(stored);
+        try
+        {
+            await project.WriteStateAsync();
+        }
+        catch
+        {
+            Keys.Remove(stored);
+            await ReleaseDirectoryEntries(stored, owner);
+            throw;
+        }
+
+        return new CreateApiKeyResult(CreateApiKeyOutcome.Created, new CreatedApiKey(Summarize(stored), key, signingSecret));
+    }
+
+    public Task<IReadOnlyList<ApiKeySummary>> ListApiKeys() =>
+        Task.FromResult<IReadOnlyList<ApiKeySummary>>(Keys.OrderBy(k => k.CreatedAt).Select(Summarize).ToArray());
+
+    public async Task<RenameApiKeyOutcome> RenameApiKey(Guid keyId, string? name)
+    {
+        if (!ApiKeyNames.TryNormalize(name, out var normalizedName))
+        {
+            return RenameApiKeyOutcome.NameTooLong;
+        }
+
+        var stored = Keys.Find(k => k.Id == keyId);
+        if (stored is null)
+        {
+            return RenameApiKeyOutcome.NotFound;
+        }
+
+        stored.Name = normalizedName;
+        await project.WriteStateAsync();
+        return RenameApiKeyOutcome.Renamed;
+    }
+
+    public async Task<bool> RevokeApiKey(Guid keyId)
+    {
+        var stored = Keys.Find(k => k.Id == keyId);
+        if (stored is null)
+        {
+            return false;
+        }
+
+        // Remove the key here first: from this moment Authenticate rejects it on every silo,
+        // whatever happens to the directory entries afterwards.
+        Keys.Remove(stored);
+        await project.WriteStateAsync();
+        await ReleaseDirectoryEntries(stored, new KeyOwner(this.GetPrimaryKey(), stored.Id));
+        return true;
+    }
+
+    public Task<AuthenticatedApiKey?> Authenticate(string prefix, byte[] keyHash)
+    {
+        var stored = Keys.Find(k => k.Prefix == prefix);
+        if (stored is null || !ApiKeyMaterial.HashesMatch(stored.Hash, keyHash))
+        {
+            return Task.FromResult<AuthenticatedApiKey?>(null);
+        }
+
+        stored.LastUsedAt = clock.GetUtcNow();
+        _lastUsedUnsaved = true;
+        _lastUsedFlush ??= this.RegisterGrainTimer(
+            FlushLastUsed,
+            new GrainTimerCreationOptions(LastUsedFlushInterval, LastUsedFlushInterval) { KeepAlive = false });
+
+        return Task.FromResult<AuthenticatedApiKey?>(new AuthenticatedApiKey(this.GetPrimaryKey(), stored.Id, stored.Prefix));
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_lastUsedUnsaved)
+        {
+            await project.WriteStateAsync(cancellationToken);
+        }
+    }
+
+    private async Task FlushLastUsed(CancellationToken cancellationToken)
+    {
+        if (!_lastUsedUnsaved)
+        {
+            // Nothing used the keys for a whole interval: stop ticking until the next use.
+            _lastUsedFlush?.Dispose();
+            _lastUsedFlush = null;
+            return;
+        }
+
+        _lastUsedUnsaved = false;
+        try
+        {
+            await project.WriteStateAsync(cancellationToken);
+        }
+        catch
+        {
+            _lastUsedUnsaved = true;
+            throw;
+        }
+    }
+
+    private async Task<string> ClaimUnique<TEntry>(KeyOwner owner, Func<string> generate, Func<string, string> entryKey)
+        where TEntry : IKeyDirectoryEntry
+    {
+        for (var attempt = 0; attempt < MaxClaimAttempts; attempt++)
+        {
+            var candidate = generate();
+            if (await GrainFactory.GetGrain<TEntry>(entryKey(candidate)).Claim(owner))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException($"Could not find a free {typeof(TEntry).Name} entry after {MaxClaimAttempts} attempts.");
+    }
+
+    private async Task ReleaseDirectoryEntries(StoredApiKey stored, KeyOwner owner)
+    {
+        await GrainFactory.GetGrain<IApiKeyPrefixGrain>(stored.Prefix).Release(owner);
+        await GrainFactory.GetGrain<IPublishableKeyGrain>(stored.PublishableKey).Release(owner);
+    }
+
+    private static ApiKeySummary Summarize(StoredApiKey k) =>
+        new(k.Id, k.Name, k.Prefix, k.PublishableKey, k.AllowedOrigins.ToArray(), k.CreatedAt, k.LastUsedAt);
+}

@@ -1,0 +1,33 @@
+namespace Mentiora.Grains.Projects;
+
+/// <summary>One API key as the project grain stores it: never the plaintext key or signing secret.</summary>
+[GenerateSerializer, Alias("Mentiora.StoredApiKey")]
+public sealed class StoredApiKey
+{
+    /// <summary>Stable id of the key, used by the dashboard and recorded with each trace.</summary>
+    [Id(0)] public Guid Id { get; set; }
+
+    /// <summary>The user's name for the key; empty when unnamed.</summary>
+    [Id(1)] public string Name { get; set; } = string.Empty;
+
+    /// <summary>First 8 characters of the key, shown in the list and used as its directory entry.</summary>
+    [Id(2)] public string Prefix { get; set; } = string.Empty;
+
+    /// <summary>SHA-256 of the key.</summary>
+    [Id(3)] public byte[] Hash { get; set; } = [];
+
+    /// <summary>The publishable key (<c>pk_live_…</c>) that goes with this key; not secret.</summary>
+    [Id(4)] public string PublishableKey { get; set; } = string.Empty;
+
+    /// <summary>Origins a browser may send traces from with the publishable key.</summary>
+    [Id(5)] public List<string> AllowedOrigins { get; set; } = [];
+
+    /// <summary>The identity-token signing secret, protected with ASP.NET Core Data Protection.</summary>
+    [Id(6)] public string ProtectedSigningSecret { get; set; } = string.Empty;
+
+    /// <summary>When the key was created.</summary>
+    [Id(7)] public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>When the key last authenticated a request; null until then.</summary>
+    [Id(8)] public DateTimeOffset? LastUsedAt { get; set; }
+}

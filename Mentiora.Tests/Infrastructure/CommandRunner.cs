@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Mentiora.Tests.Infrastructure;
+
+/// <summary>Runs the command-line tools the test infrastructure needs, failing loudly with their output.</summary>
+internal static class CommandRunner
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
+
+    /// <summary>Runs a command to completion and returns its combined output; throws if it fails or hangs.</summary>
+    /// <param name="runAsUser">When set, the command runs as that system user through <c>runuser</c> (needs root).</param>
+    public static async Task<string> RunAsync(
+        string fileName, IReadOnlyList<string> arguments, string? runAsUser = null, string? workingDirectory = null)
+    {
+        IReadOnlyList<string> argv = runAsUser is null ? arguments : ["-u", runAsUser, "--", fileName, .. arguments];
+        var startInfo = new ProcessStartInfo(runAsUser is null ? fileName : "runuser")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+        };
+        foreach (var argument in argv) startInfo.ArgumentList.Add(argument);
+        var commandLine = $"{startInfo.FileName} {string.Join(' ', argv)}";
+
+        // One buffer for both streams keeps the order in which a tool explained itself.
+        var output = new StringBuilder();
+        void Append(object sender, DataReceivedEventArgs e)
+        {
+            if (e.Data is null) return;
+            lock (output) output.AppendLine(e.Data);
+        }
+
+        using var process = new Process { StartInfo = startInfo };
+        process.OutputDataReceived += Append;
+        process.ErrorDataReceived += Append;
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException($"`{commandLine}` could not be started: {e.Message}", e);
+        }
+
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var timeout = new CancellationTokenSource(Timeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new InvalidOperationException(
+                $"`{commandLine}` did not finish within {Timeout.TotalSeconds:0} s. Output so far:\n{Snapshot(output)}");
+        }
+
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"`{commandLine}` failed with exit code {process.ExitCode}. Output:\n{Snapshot(output)}");
+        return Snapshot(output);
+    }
+
+    private static string Snapshot(StringBuilder output)
+    {
+        lock (output) return output.ToString();
+    }
+}

@@ -1,0 +1,31 @@
+namespace Mentiora.Web.Api;
+
+/// <summary>The errors the ingestion API answers with; codes are a contract with the SDKs.</summary>
+public static class ApiErrors
+{
+    public static ApiError MissingApiKey(string message) => new(StatusCodes.Status401Unauthorized, "missing_api_key", message);
+
+    public static ApiError InvalidApiKey(string message) => new(StatusCodes.Status401Unauthorized, "invalid_api_key", message);
+
+    public static ApiError InsufficientPermissions(string message) => new(StatusCodes.Status403Forbidden, "insufficient_permissions", message);
+
+    public static ApiError InvalidJson(string message) => new(StatusCodes.Status400BadRequest, "invalid_json", message);
+
+    public static ApiError InvalidTrace(string message, IReadOnlyDictionary<string, string>? details = null) =>
+        new(StatusCodes.Status400BadRequest, "invalid_trace", message, details);
+
+    public static ApiError PayloadTooLarge(long limit) =>
+        new(StatusCodes.Status413PayloadTooLarge, "payload_too_large", $"The request body is larger than the limit of {limit} bytes.");
+
+    public static ApiError UnsupportedMediaType(string? contentType) =>
+        new(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type",
+            $"Send the trace as JSON with 'Content-Type: application/json'{(string.IsNullOrEmpty(contentType) ? " (no Content-Type was sent)" : $" (got '{contentType}')")}.");
+
+    public static ApiError Unavailable(string message) => new(StatusCodes.Status503ServiceUnavailable, "unavailable", message);
+
+    public static ApiError NotFound(string path) => new(StatusCodes.Status404NotFound, "not_found", $"There is no API at {path}.");
+
+    public static ApiError MethodNotAllowed(string method) => new(StatusCodes.Status405MethodNotAllowed, "method_not_allowed", $"{method} is not supported here.");
+
+    public static ApiError Internal() => new(StatusCodes.Status500InternalServerError, "internal_error", "Something went wrong on our side; the request can be retried.");
+}

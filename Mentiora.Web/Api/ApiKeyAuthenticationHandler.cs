@@ -1,0 +1,123 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Mentiora.Grains.Directory;
+using Mentiora.Grains.Keys;
+using Mentiora.Grains.Projects;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Mentiora.Web.Api;
+
+/// <summary>
+/// Authenticates <c>Authorization: Bearer &lt;key&gt;</c>: the prefix directory finds the project,
+/// the project grain checks the hash in memory. No database round trip on this path.
+/// </summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    IGrainFactory grains)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    /// <summary>The scheme name the ingestion API authorizes with.</summary>
+    public const string SchemeName = "ApiKey";
+
+    /// <summary>Claim carrying the id of the key's project.</summary>
+    public const string ProjectIdClaim = "mentiora:project_id";
+
+    /// <summary>Claim carrying the id of the key.</summary>
+    public const string KeyIdClaim = "mentiora:key_id";
+
+    /// <summary>Claim carrying the key's prefix, safe to log.</summary>
+    public const string KeyPrefixClaim = "mentiora:key_prefix";
+
+    private const string BearerScheme = "Bearer";
+
+    private const string HowToSend = "Send 'Authorization: Bearer <your API key>'.";
+
+    private const string NotAValidKey =
+        "The API key is not valid. It may have been revoked or mistyped; check MENTIORA_API_KEY, or create a new key in Settings → API Keys.";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var headers = Request.Headers.Authorization;
+        if (headers.Count == 0)
+        {
+            // No header at all: let the challenge say what is missing.
+            return AuthenticateResult.NoResult();
+        }
+
+        if (headers.Count > 1)
+        {
+            return Refuse(ApiErrors.InvalidApiKey($"Send exactly one Authorization header; this request has {headers.Count}."));
+        }
+
+        var header = headers[0] ?? string.Empty;
+        if (!header.StartsWith(BearerScheme, StringComparison.OrdinalIgnoreCase)
+            || (header.Length > BearerScheme.Length && header[BearerScheme.Length] != ' '))
+        {
+            return Refuse(ApiErrors.MissingApiKey($"The Authorization header does not use the Bearer scheme. {HowToSend}"));
+        }
+
+        var key = header.Length > BearerScheme.Length ? header[(BearerScheme.Length + 1)..] : string.Empty;
+        if (string.IsNullOrWhiteSpace(key))
+        {
+            return Refuse(ApiErrors.MissingApiKey($"The Authorization header has no key after 'Bearer'. {HowToSend}"));
+        }
+
+        if (key.Any(char.IsWhiteSpace))
+        {
+            return Refuse(ApiErrors.InvalidApiKey(
+                "The API key contains whitespace. Check MENTIORA_API_KEY for spaces, line breaks or quotes copied along with the key."));
+        }
+
+        if (key.Length == ApiKeyMaterial.PrefixLength)
+        {
+            return Refuse(ApiErrors.InvalidApiKey(
+                "This is the key prefix shown in the list, not the key. Use the full 43-character key that was shown once when it was created; if it is lost, create a new key."));
+        }
+
+        if (!ApiKeyMaterial.LooksLikeSecretKey(key))
+        {
+            return Refuse(ApiErrors.InvalidApiKey(
+                $"The API key is malformed: a Mentiora API key is {ApiKeyMaterial.KeyLength} characters of letters, digits, '-' and '_'; this one has {key.Length}."));
+        }
+
+        var prefix = ApiKeyMaterial.PrefixOf(key);
+        var owner = await grains.GetGrain<IApiKeyPrefixGrain>(prefix).GetOwner();
+        var authenticated = owner is null
+            ? null
+            : await grains.GetGrain<IProjectGrain>(owner.ProjectId).Authenticate(prefix, ApiKeyMaterial.Hash(key));
+        if (authenticated is null)
+        {
+            Logger.LogInformation("Refused an API key with prefix {KeyPrefix}: no such key", prefix);
+            return Refuse(ApiErrors.InvalidApiKey(NotAValidKey));
+        }
+
+        var identity = new ClaimsIdentity(
+            [
+                new Claim(ProjectIdClaim, authenticated.ProjectId.ToString()),
+                new Claim(KeyIdClaim, authenticated.KeyId.ToString()),
+                new Claim(KeyPrefixClaim, authenticated.Prefix),
+            ],
+            SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var error = Context.Items[typeof(ApiError)] as ApiError
+            ?? ApiErrors.MissingApiKey($"This API needs an API key. {HowToSend}");
+        await error.WriteAsync(Response);
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        ApiErrors.InsufficientPermissions("This key may not use this API.").WriteAsync(Response);
+
+    private AuthenticateResult Refuse(ApiError error)
+    {
+        // The challenge runs later in the pipeline; it writes this error instead of a generic one.
+        Context.Items[typeof(ApiError)] = error;
+        return AuthenticateResult.Fail(error.Message);
+    }
+}

@@ -1,0 +1,332 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Mentiora.Web.Api;
+
+/// <summary>
+/// Reads one snake_case trace event as the SDKs send it and checks every rule of the ingestion
+/// contract, collecting a message per field so the sender can fix everything in one go.
+/// Unknown fields are allowed and kept in the stored JSON.
+/// </summary>
+public static class TraceEventParser
+{
+    /// <summary>Longest name, in characters.</summary>
+    public const int MaxNameLength = 256;
+
+    /// <summary>The event types the SDKs send.</summary>
+    public static readonly IReadOnlySet<string> Types = new HashSet<string>(StringComparer.Ordinal) { "llm", "tool", "chat", "error", "custom" };
+
+    private static readonly JsonDocumentOptions DocumentOptions = new()
+    {
+        // Two values for one field make the event ambiguous; refuse rather than guess which one counts.
+        AllowDuplicateProperties = false,
+        MaxDepth = 64,
+    };
+
+    // Strict: lone surrogates cannot be stored as text by the database, so they are refused here, with a clear message.
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>Parses and validates the body; returns the event, or the error to answer with.</summary>
+    public static (TraceEvent? Event, ApiError? Error) Parse(ReadOnlyMemory<byte> body)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body, DocumentOptions);
+        }
+        catch (JsonException e)
+        {
+            return (null, ApiErrors.InvalidJson($"The body is not valid JSON: {e.Message}"));
+        }
+
+        using (document)
+        {
+            if (HasUnpairedSurrogate(body.Span))
+            {
+                return (null, ApiErrors.InvalidJson("The body contains a \\u escape that is not valid Unicode (an unpaired surrogate)."));
+            }
+
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return (null, ApiErrors.InvalidTrace($"The body must be one trace event, a JSON object; got {Describe(root.ValueKind)}."));
+            }
+
+            return new Reader(root).Read(Encoding.UTF8.GetString(body.Span));
+        }
+    }
+
+    private static bool HasUnpairedSurrogate(ReadOnlySpan<byte> json)
+    {
+        // Only escaped text can smuggle a lone surrogate past the UTF-8 check of the parser.
+        if (json.IndexOf("\\u"u8) < 0)
+        {
+            return false;
+        }
+
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = DocumentOptions.MaxDepth });
+        while (reader.Read())
+        {
+            if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped)
+            {
+                try
+                {
+                    StrictUtf8.GetByteCount(reader.GetString()!);
+                }
+                catch (Exception e) when (e is EncoderFallbackException or InvalidOperationException)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => "null",
+    };
+
+    private sealed class Reader(JsonElement root)
+    {
+        private readonly Dictionary<string, string> _problems = new(StringComparer.Ordinal);
+
+        public (TraceEvent?, ApiError?) Read(string json)
+        {
+            var traceId = RequiredUuidV7("trace_id");
+            var spanId = RequiredUuidV7("span_id");
+            var parentSpanId = OptionalUuid("parent_span_id");
+            var threadId = OptionalUuid("thread_id");
+            var name = RequiredName();
+            var type = RequiredType();
+            var startTime = Time("start_time", required: true);
+            var endTime = Time("end_time", required: false);
+            if (startTime is { } start && endTime is { } end && end < start)
+            {
+                _problems.TryAdd("end_time", "must not be before start_time.");
+            }
+
+            var durationMs = NonNegativeNumber("duration_ms");
+            var model = OptionalText("model");
+            var provider = OptionalText("provider");
+            ObjectOrNull("metadata");
+            ObjectOrNull("error");
+            var (prompt, completion, total) = Usage();
+            var tags = Tags();
+
+            if (_problems.Count > 0)
+            {
+                var fields = string.Join(", ", _problems.Keys);
+                return (null, ApiErrors.InvalidTrace($"The trace event is invalid: check {fields}.", _problems));
+            }
+
+            return (new TraceEvent(
+                traceId!.Value, spanId!.Value, parentSpanId, threadId, name!, type!, startTime!.Value, endTime, durationMs,
+                model, provider, prompt, completion, total, tags, json), null);
+        }
+
+        private bool TryGet(string field, out JsonElement value) =>
+            root.TryGetProperty(field, out value) && value.ValueKind != JsonValueKind.Null;
+
+        private Guid? RequiredUuidV7(string field)
+        {
+            if (!root.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
+            {
+                _problems[field] = "is required: a UUID version 7, like 01890a5d-ac96-774b-bcce-b302099a8057.";
+                return null;
+            }
+
+            var id = Uuid(field, value);
+            if (id is { } uuid && uuid.Version != 7)
+            {
+                _problems[field] = $"must be a UUID version 7; this one is version {uuid.Version}.";
+                return null;
+            }
+
+            return id;
+        }
+
+        private Guid? OptionalUuid(string field) => TryGet(field, out var value) ? Uuid(field, value) : null;
+
+        private Guid? Uuid(string field, JsonElement value)
+        {
+            if (value.ValueKind == JsonValueKind.String && Guid.TryParseExact(value.GetString(), "D", out var id))
+            {
+                return id;
+            }
+
+            _problems[field] = "must be a UUID string in the form xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx.";
+            return null;
+        }
+
+        private string? RequiredName()
+        {
+            if (!TryGet("name", out var value) || value.ValueKind != JsonValueKind.String)
+            {
+                _problems["name"] = $"is required: a string of 1 to {MaxNameLength} characters.";
+                return null;
+            }
+
+            var name = value.GetString()!;
+            if (name.Length is 0 or > MaxNameLength)
+            {
+                _problems["name"] = $"must be 1 to {MaxNameLength} characters long; it is {name.Length}.";
+                return null;
+            }
+
+            return StorableText("name", name);
+        }
+
+        private string? RequiredType()
+        {
+            var allowed = string.Join(", ", Types);
+            if (!TryGet("type", out var value) || value.ValueKind != JsonValueKind.String)
+            {
+                _problems["type"] = $"is required: one of {allowed}.";
+                return null;
+            }
+
+            var type = value.GetString()!;
+            if (!Types.Contains(type))
+            {
+                _problems["type"] = $"must be one of {allowed}.";
+                return null;
+            }
+
+            return type;
+        }
+
+        private DateTimeOffset? Time(string field, bool required)
+        {
+            if (!TryGet(field, out var value))
+            {
+                if (required)
+                {
+                    _problems[field] = "is required: an ISO 8601 date and time, like 2025-01-31T12:00:00.000Z.";
+                }
+
+                return null;
+            }
+
+            if (value.ValueKind != JsonValueKind.String || !value.TryGetDateTime(out var time))
+            {
+                _problems[field] = "must be an ISO 8601 date and time, like 2025-01-31T12:00:00.000Z.";
+                return null;
+            }
+
+            // A time without an offset is taken as UTC, as the SDKs mean it.
+            return time.Kind switch
+            {
+                DateTimeKind.Unspecified => new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc)),
+                _ => new DateTimeOffset(time.ToUniversalTime()),
+            };
+        }
+
+        private double? NonNegativeNumber(string field)
+        {
+            if (!TryGet(field, out var value))
+            {
+                return null;
+            }
+
+            if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var number) || !double.IsFinite(number) || number < 0)
+            {
+                _problems[field] = "must be a number of at least 0.";
+                return null;
+            }
+
+            return number;
+        }
+
+        private string? OptionalText(string field)
+        {
+            if (!TryGet(field, out var value))
+            {
+                return null;
+            }
+
+            if (value.ValueKind != JsonValueKind.String)
+            {
+                _problems[field] = "must be a string.";
+                return null;
+            }
+
+            return StorableText(field, value.GetString()!);
+        }
+
+        private void ObjectOrNull(string field)
+        {
+            if (TryGet(field, out var value) && value.ValueKind != JsonValueKind.Object)
+            {
+                _problems[field] = $"must be a JSON object; got {Describe(value.ValueKind)}.";
+            }
+        }
+
+        private (long?, long?, long?) Usage()
+        {
+            if (!TryGet("usage", out var usage))
+            {
+                return (null, null, null);
+            }
+
+            if (usage.ValueKind != JsonValueKind.Object)
+            {
+                _problems["usage"] = "must be an object with prompt_tokens, completion_tokens and total_tokens.";
+                return (null, null, null);
+            }
+
+            return (Count(usage, "prompt_tokens"), Count(usage, "completion_tokens"), Count(usage, "total_tokens"));
+        }
+
+        private long? Count(JsonElement usage, string field)
+        {
+            if (!usage.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
+            {
+                return null;
+            }
+
+            if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var count) || count < 0)
+            {
+                _problems[$"usage.{field}"] = "must be a whole number of at least 0.";
+                return null;
+            }
+
+            return count;
+        }
+
+        private IReadOnlyList<string>? Tags()
+        {
+            if (!TryGet("tags", out var value))
+            {
+                return null;
+            }
+
+            if (value.ValueKind != JsonValueKind.Array || value.EnumerateArray().Any(t => t.ValueKind != JsonValueKind.String))
+            {
+                _problems["tags"] = "must be an array of strings.";
+                return null;
+            }
+
+            var tags = value.EnumerateArray().Select(t => t.GetString()!).ToArray();
+            return tags.All(t => StorableText("tags", t) is not null) ? tags : null;
+        }
+
+        private string? StorableText(string field, string text)
+        {
+            // Database text columns cannot hold NUL; the whole event (stored as JSON) still may.
+            if (text.Contains('\0'))
+            {
+                _problems[field] = "must not contain the NUL character (\\u0000).";
+                return null;
+            }
+
+            return text;
+        }
+    }
+}

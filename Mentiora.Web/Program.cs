@@ -1,0 +1,144 @@
+using System.Data.Common;
+using Mentiora.Grains;
+using Mentiora.Web.Api;
+using Mentiora.Web.Storage;
+using Mentiora.Web.Traces;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// Storage: PostgreSQL when a connection string is configured, else a SQLite file. The schema
+// must exist before the silo starts, because Orleans reads its queries from it at start-up.
+StorageSettings storage;
+try
+{
+    storage = StorageSettings.FromConfiguration(builder.Configuration, builder.Environment.ContentRootPath);
+    using var startupLog = LoggerFactory.Create(log => log.AddConfiguration(builder.Configuration.GetSection("Logging")).AddConsole());
+    await DatabaseSchema.ApplyAsync(storage, startupLog.CreateLogger("Mentiora.Storage"));
+}
+catch (StorageUnavailableException e)
+{
+    // One line an operator can act on, not a stack trace.
+    Console.Error.WriteLine($"Mentiora could not start. {e.Message}");
+    Environment.ExitCode = 1;
+    return;
+}
+
+var dataSource = storage.CreateDataSource();
+builder.Services.AddSingleton(dataSource);
+builder.Services.AddSingleton(TimeProvider.System);
+
+// Data Protection keys live in the database, so cookies and signing secrets work on every silo.
+builder.Services.AddDataProtection().SetApplicationName("Mentiora");
+builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(
+    new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new DatabaseXmlRepository(dataSource)));
+
+// The co-hosted Orleans silo: grain state in the same database.
+builder.UseOrleans(silo =>
+{
+    silo.Configure<ClusterOptions>(o =>
+    {
+        o.ClusterId = builder.Configuration["Orleans:ClusterId"] ?? "mentiora";
+        o.ServiceId = builder.Configuration["Orleans:ServiceId"] ?? "mentiora";
+    });
+    ConfigureClustering(silo, storage, builder.Configuration);
+    silo.AddAdoNetGrainStorage(StorageNames.Grains, options => options.Configure<Serializer>((o, serializer) =>
+    {
+        o.Invariant = storage.OrleansInvariant;
+        o.ConnectionString = storage.ConnectionString;
+        // Orleans' own version-tolerant format, driven by the [Id] attributes on state types.
+        o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+    }));
+});
+
+// Traces: a bounded queue group-committed to the database.
+builder.Services.Configure<TraceWriterOptions>(builder.Configuration.GetSection("Traces"));
+builder.Services.Configure<IngestionOptions>(builder.Configuration.GetSection("Ingestion"));
+AddTraceSink(builder.Services, storage, dataSource);
+builder.Services.AddSingleton<TraceWriter>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<TraceWriter>());
+
+// The machine API authenticates with API keys; the dashboard pages come with Razor Pages.
+builder.Services.AddAuthentication()
+    .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+builder.Services.AddAuthorization();
+builder.Services.AddControllers();
+builder.Services.AddRazorPages();
+
+var app = builder.Build();
+
+// API errors are JSON in the SDKs' shape, whatever produced them.
+app.UseWhen(IsApiRequest, api =>
+{
+    api.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = WriteApiException });
+    api.UseStatusCodePages(context => WriteApiStatus(context.HttpContext));
+});
+app.UseStaticFiles();
+app.UseRouting();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapControllers();
+app.MapRazorPages();
+
+app.Run();
+
+static bool IsApiRequest(HttpContext context) => context.Request.Path.StartsWithSegments("/api");
+
+static Task WriteApiException(HttpContext context)
+{
+    var failure = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+    var error = failure is OrleansException or TimeoutException or DbException
+        ? ApiErrors.Unavailable("The service is temporarily unavailable; retry shortly. Nothing was stored.")
+        : ApiErrors.Internal();
+    return error.WriteAsync(context.Response);
+}
+
+static Task WriteApiStatus(HttpContext context) => context.Response.StatusCode switch
+{
+    StatusCodes.Status404NotFound => ApiErrors.NotFound(context.Request.Path).WriteAsync(context.Response),
+    StatusCodes.Status405MethodNotAllowed => ApiErrors.MethodNotAllowed(context.Request.Method).WriteAsync(context.Response),
+    _ => Task.CompletedTask,
+};
+
+static void ConfigureClustering(ISiloBuilder silo, StorageSettings storage, IConfiguration configuration)
+{
+    var siloPort = configuration.GetValue("Orleans:SiloPort", 11111);
+    var gatewayPort = configuration.GetValue("Orleans:GatewayPort", 30000);
+    if (storage.Mode == StorageMode.Embedded)
+    {
+        silo.UseLocalhostClustering(siloPort, gatewayPort);
+        return;
+    }
+
+    silo.UseAdoNetClustering(o =>
+    {
+        o.Invariant = storage.OrleansInvariant;
+        o.ConnectionString = storage.ConnectionString;
+    });
+    var advertised = System.Net.IPAddress.Parse(configuration["Orleans:AdvertisedIP"] ?? "127.0.0.1");
+    silo.ConfigureEndpoints(advertised, siloPort, gatewayPort, listenOnAnyHostAddress: true);
+}
+
+static void AddTraceSink(IServiceCollection services, StorageSettings storage, DbDataSource dataSource)
+{
+    if (storage.Mode == StorageMode.Postgres)
+    {
+        services.AddSingleton((NpgsqlDataSource)dataSource);
+        services.AddSingleton<ITraceBatchSink, PostgresTraceSink>();
+    }
+    else
+    {
+        services.AddSingleton<ITraceBatchSink, SqliteTraceSink>();
+    }
+}
+
+/// <summary>The entry point, visible to the integration tests.</summary>
+public partial class Program;

@@ -1,0 +1,58 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text.Json;
+
+namespace Mentiora.Web.Traces;
+
+/// <summary>Stores a batch in one SQLite transaction with one prepared insert: one fsync for the whole batch.</summary>
+public sealed class SqliteTraceSink(DbDataSource dataSource) : ITraceBatchSink
+{
+    private static readonly string[] Columns =
+    [
+        "project_id", "key_id", "received_at", "trace_id", "span_id", "parent_span_id", "thread_id", "name", "type",
+        "start_time", "end_time", "duration_ms", "model", "provider", "prompt_tokens", "completion_tokens", "total_tokens", "tags", "event",
+    ];
+
+    private static readonly string Insert =
+        $"INSERT INTO traces ({string.Join(", ", Columns)}) VALUES ({string.Join(", ", Columns.Select(c => "@" + c))})";
+
+    /// <summary>How times are stored: UTC with a fixed number of digits, so text order is time order.</summary>
+    public const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
+
+    public async Task WriteAsync(IReadOnlyList<TraceRecord> batch, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = Insert;
+        var parameters = Columns.Select(c =>
+        {
+            var p = command.CreateParameter();
+            p.ParameterName = "@" + c;
+            command.Parameters.Add(p);
+            return p;
+        }).ToArray();
+
+        foreach (var t in batch)
+        {
+            object?[] values =
+            [
+                t.ProjectId.ToString(), t.KeyId.ToString(), Time(t.ReceivedAt), t.TraceId.ToString(), t.SpanId.ToString(),
+                t.ParentSpanId?.ToString(), t.ThreadId?.ToString(), t.Name, t.Type, Time(t.StartTime), t.EndTime is { } end ? Time(end) : null,
+                t.DurationMs, t.Model, t.Provider, t.PromptTokens, t.CompletionTokens, t.TotalTokens,
+                t.Tags is null ? null : JsonSerializer.Serialize(t.Tags), t.EventJson,
+            ];
+            for (var i = 0; i < values.Length; i++)
+            {
+                parameters[i].Value = values[i] ?? DBNull.Value;
+            }
+
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static string Time(DateTimeOffset value) => value.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
+}
