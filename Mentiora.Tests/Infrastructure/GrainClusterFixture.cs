@@ -1,0 +1,35 @@
+using Mentiora.Grains;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+
+namespace Mentiora.Tests.Infrastructure;
+
+/// <summary>An in-process Orleans silo with the grains and what they need; tests use fresh project ids.</summary>
+public sealed class GrainClusterFixture : IAsyncLifetime
+{
+    private InProcessTestCluster? _cluster;
+
+    public IGrainFactory Grains => _cluster!.Client;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorage(StorageNames.Grains);
+            silo.Services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
+            silo.Services.AddSingleton(TimeProvider.System);
+        });
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using Mentiora.Grains.Projects;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+
+namespace Mentiora.Tests.Infrastructure;
+
+/// <summary>
+/// The real app (web server and Orleans silo) on a real Kestrel port, pointed at a test storage.
+/// Every log line is collected so tests can check what was logged.
+/// </summary>
+public sealed class MentioraApp : WebApplicationFactory<Program>
+{
+    private readonly IReadOnlyDictionary<string, string?> _settings;
+
+    public MentioraApp(TestStorage storage, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        Storage = storage;
+        _settings = settings ?? new Dictionary<string, string?>();
+        UseKestrel(FreePort.Next());
+    }
+
+    /// <summary>Where this app keeps its data.</summary>
+    public TestStorage Storage { get; }
+
+    /// <summary>Everything the app logged.</summary>
+    public FakeLogCollector Logs => Services.GetFakeLogCollector();
+
+    /// <summary>The silo's grains, as pages and controllers see them.</summary>
+    public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
+
+    /// <summary>A project grain for a new project id.</summary>
+    public IProjectGrain NewProject() => Grains.GetGrain<IProjectGrain>(Guid.NewGuid());
+
+    /// <summary>Starts the app (idempotent) and returns a client for its Kestrel address.</summary>
+    public HttpClient Start()
+    {
+        StartServer();
+        return CreateClient();
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        Storage.Apply(builder);
+        builder.UseSetting("Orleans:SiloPort", FreePort.Next().ToString());
+        builder.UseSetting("Orleans:GatewayPort", FreePort.Next().ToString());
+        builder.UseSetting("Logging:LogLevel:Default", "Debug");
+        builder.UseSetting("Logging:LogLevel:Orleans", "Information");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureLogging(logging => logging.AddFakeLogging(o => o.CollectRecordsForDisabledLogLevels = false));
+    }
+}
