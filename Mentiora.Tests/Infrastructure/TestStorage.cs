@@ -40,9 +40,12 @@ public sealed class TestStorage
     public static async Task<TestStorage> NewPostgresAsync()
     {
         var server = await SharedPostgres.GetAsync();
-        var connectionString = await server.CreateDatabaseAsync("mentiora");
-        return new TestStorage(StorageMode.Postgres, StorageSettings.PostgresConnectionStringKey, connectionString, connectionString);
+        return await NewPostgresOnAsync(await server.CreateDatabaseAsync("mentiora"));
     }
+
+    /// <summary>A PostgreSQL database the caller created.</summary>
+    public static Task<TestStorage> NewPostgresOnAsync(string connectionString) =>
+        Task.FromResult(new TestStorage(StorageMode.Postgres, StorageSettings.PostgresConnectionStringKey, connectionString, connectionString));
 
     /// <summary>A fresh storage of the given mode.</summary>
     public static async Task<TestStorage> NewAsync(StorageMode mode) =>

@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Net;
+using Mentiora.Grains.Projects;
+using Mentiora.Tests.Infrastructure;
+using Mentiora.Web.Storage;
+
+namespace Mentiora.Tests.Web;
+
+/// <summary>What a user stored is still there after the app restarts, in both storage modes.</summary>
+public abstract class PersistenceTests(StorageMode mode)
+{
+    [Fact]
+    public async Task KeysTracesAndLastUsedTimesSurviveARestart()
+    {
+        var storage = await TestStorage.NewAsync(mode);
+        var projectId = Guid.NewGuid();
+        CreatedApiKey key;
+        CreatedApiKey revoked;
+        DateTimeOffset? lastUsed;
+        var firstTrace = TraceEvents.Valid();
+
+        await using (var app = new MentioraApp(storage))
+        {
+            var client = app.Start();
+            var project = app.Grains.GetGrain<IProjectGrain>(projectId);
+            key = (await project.CreateApiKey("Production")).Created!;
+            revoked = (await project.CreateApiKey("Old")).Created!;
+            await project.RevokeApiKey(revoked.Summary.Id);
+            Assert.Equal(HttpStatusCode.Accepted, (await client.SendAsync(TraceEvents.Post(firstTrace, key.Key))).StatusCode);
+            lastUsed = (await project.ListApiKeys())[0].LastUsedAt;
+            Assert.NotNull(lastUsed);
+        }
+
+        await using (var app = new MentioraApp(storage))
+        {
+            var client = app.Start();
+            var project = app.Grains.GetGrain<IProjectGrain>(projectId);
+
+            var listed = Assert.Single(await project.ListApiKeys());
+            Assert.Equal("Production", listed.Name);
+            Assert.Equal(key.Summary.Prefix, listed.Prefix);
+            // Last-used times are kept in memory; a graceful stop writes them.
+            Assert.Equal(lastUsed, listed.LastUsedAt);
+
+            Assert.Equal(HttpStatusCode.Accepted, (await client.SendAsync(TraceEvents.Post(TraceEvents.Valid(), key.Key))).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await client.SendAsync(TraceEvents.Post(TraceEvents.Valid(), revoked.Key))).StatusCode);
+            var stored = await storage.QueryColumnAsync("SELECT COUNT(*) FROM traces WHERE CAST(trace_id AS TEXT) = @t", ("t", (string)firstTrace["trace_id"]!));
+            Assert.Equal(1L, Convert.ToInt64(stored[0], CultureInfo.InvariantCulture));
+        }
+    }
+
+    [Fact]
+    public async Task LastUsedTimesAreNotWrittenToStorageOnEveryRequest()
+    {
+        var storage = await TestStorage.NewAsync(mode);
+        await using var app = new MentioraApp(storage);
+        var client = app.Start();
+        var projectId = Guid.NewGuid();
+        var key = (await app.Grains.GetGrain<IProjectGrain>(projectId).CreateApiKey(null)).Created!;
+        var versionAfterCreate = await ProjectStateVersionAsync(storage, projectId);
+
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await client.SendAsync(TraceEvents.Post(TraceEvents.Valid(), key.Key))).StatusCode);
+        }
+
+        // Ten uses within a minute: the project's stored state has not been rewritten for them.
+        Assert.Equal(versionAfterCreate, await ProjectStateVersionAsync(storage, projectId));
+    }
+
+    private static async Task<long> ProjectStateVersionAsync(TestStorage storage, Guid projectId)
+    {
+        // Guid-keyed grains are stored under the two 64-bit halves of the id; the one project row has exactly those.
+        var bytes = projectId.ToByteArray();
+        var versions = await storage.QueryColumnAsync(
+            "SELECT Version FROM OrleansStorage WHERE GrainIdN0 = @n0 AND GrainIdN1 = @n1",
+            ("n0", BitConverter.ToInt64(bytes, 0)), ("n1", BitConverter.ToInt64(bytes, 8)));
+        return Convert.ToInt64(Assert.Single(versions), CultureInfo.InvariantCulture);
+    }
+}
+
+public sealed class PersistenceOnEmbeddedStorage() : PersistenceTests(StorageMode.Embedded)
+{
+    [Fact]
+    public async Task TheDataFolderIsCreatedWhenMissing()
+    {
+        var storage = TestStorage.NewEmbedded();
+        Assert.False(File.Exists(storage.SettingValue));
+
+        await using var app = new MentioraApp(storage);
+        app.Start();
+
+        Assert.True(File.Exists(storage.SettingValue));
+    }
+}
+
+public sealed class PersistenceOnPostgres() : PersistenceTests(StorageMode.Postgres);
