@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace Mentiora.Tests.Infrastructure;
@@ -67,7 +65,7 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
             // Another test process may take the port between probing and binding, so a few fresh ports are tried.
             for (var attempt = 1; ; attempt++)
             {
-                server._port = FindFreePort();
+                server._port = FreePort.Next();
                 try
                 {
                     await server.StartServerAsync();
@@ -230,13 +228,6 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
     // The server user cannot enter the test's working directory (often under /root), which initdb and pg_ctl dislike.
     private Task<string> RunToolAsync(string tool, IReadOnlyList<string> arguments) =>
         CommandRunner.RunAsync(Path.Combine(_binDir!, tool), arguments, _runAs, workingDirectory: _rootDir);
-
-    private static int FindFreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static string? FindServerBinaries()
     {
