@@ -3,6 +3,8 @@ using System.Net;
 using Mentiora.Grains.Projects;
 using Mentiora.Tests.Infrastructure;
 using Mentiora.Web.Storage;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Mentiora.Tests.Web;
 
@@ -50,6 +52,28 @@ public abstract class PersistenceTests(StorageMode mode)
     }
 
     [Fact]
+    public async Task WhatOneRunProtectedTheNextRunCanRead()
+    {
+        // Cookies, antiforgery tokens and signing secrets depend on the key ring living in the database.
+        var storage = await TestStorage.NewAsync(mode);
+        string protectedText;
+        await using (var app = new MentioraApp(storage))
+        {
+            app.Start();
+            protectedText = Protector(app).Protect("signed-in");
+        }
+
+        await using (var app = new MentioraApp(storage))
+        {
+            app.Start();
+            Assert.Equal("signed-in", Protector(app).Unprotect(protectedText));
+        }
+
+        var keyRing = await storage.QueryColumnAsync("SELECT COUNT(*) FROM data_protection_keys");
+        Assert.Equal(1L, Convert.ToInt64(keyRing[0], CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public async Task LastUsedTimesAreNotWrittenToStorageOnEveryRequest()
     {
         var storage = await TestStorage.NewAsync(mode);
@@ -67,6 +91,9 @@ public abstract class PersistenceTests(StorageMode mode)
         // Ten uses within a minute: the project's stored state has not been rewritten for them.
         Assert.Equal(versionAfterCreate, await ProjectStateVersionAsync(storage, projectId));
     }
+
+    private static IDataProtector Protector(MentioraApp app) =>
+        app.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector(ProjectGrain.SigningSecretPurpose);
 
     private static async Task<long> ProjectStateVersionAsync(TestStorage storage, Guid projectId)
     {
