@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Mentiora.Web.Traces;
 
 namespace Mentiora.Web.Api;
 

@@ -30,15 +30,16 @@ public sealed class TracesController(TraceWriter writer, IOptions<IngestionOptio
         }
 
         var (trace, error) = TraceEventParser.Parse(body.WrittenMemory);
-        if (error is not null)
+        if (trace is null)
         {
-            return error.ToResult();
+            return error!.ToResult();
         }
 
-        var record = trace!.ToRecord(
+        var record = new TraceRecord(
             Guid.Parse(User.FindFirst(ApiKeyAuthenticationHandler.ProjectIdClaim)!.Value),
             Guid.Parse(User.FindFirst(ApiKeyAuthenticationHandler.KeyIdClaim)!.Value),
-            clock.GetUtcNow());
+            clock.GetUtcNow(),
+            trace);
 
         return await writer.WriteAsync(record) switch
         {

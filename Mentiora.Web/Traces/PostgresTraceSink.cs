@@ -15,12 +15,13 @@ public sealed class PostgresTraceSink(NpgsqlDataSource dataSource) : ITraceBatch
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var importer = await connection.BeginBinaryImportAsync(Copy, cancellationToken);
-        foreach (var t in batch)
+        foreach (var record in batch)
         {
+            var t = record.Event;
             await importer.StartRowAsync(cancellationToken);
-            await importer.WriteAsync(t.ProjectId, NpgsqlDbType.Uuid, cancellationToken);
-            await importer.WriteAsync(t.KeyId, NpgsqlDbType.Uuid, cancellationToken);
-            await importer.WriteAsync(t.ReceivedAt, NpgsqlDbType.TimestampTz, cancellationToken);
+            await importer.WriteAsync(record.ProjectId, NpgsqlDbType.Uuid, cancellationToken);
+            await importer.WriteAsync(record.KeyId, NpgsqlDbType.Uuid, cancellationToken);
+            await importer.WriteAsync(record.ReceivedAt, NpgsqlDbType.TimestampTz, cancellationToken);
             await importer.WriteAsync(t.TraceId, NpgsqlDbType.Uuid, cancellationToken);
             await importer.WriteAsync(t.SpanId, NpgsqlDbType.Uuid, cancellationToken);
             await WriteNullable(importer, t.ParentSpanId, NpgsqlDbType.Uuid, cancellationToken);
@@ -36,7 +37,7 @@ public sealed class PostgresTraceSink(NpgsqlDataSource dataSource) : ITraceBatch
             await WriteNullable(importer, t.CompletionTokens, NpgsqlDbType.Bigint, cancellationToken);
             await WriteNullable(importer, t.TotalTokens, NpgsqlDbType.Bigint, cancellationToken);
             await WriteNullable(importer, t.Tags?.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
-            await importer.WriteAsync(t.EventJson, NpgsqlDbType.Json, cancellationToken);
+            await importer.WriteAsync(t.Json, NpgsqlDbType.Json, cancellationToken);
         }
 
         await importer.CompleteAsync(cancellationToken);

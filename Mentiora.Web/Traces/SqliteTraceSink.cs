@@ -34,14 +34,15 @@ public sealed class SqliteTraceSink(DbDataSource dataSource) : ITraceBatchSink
             return p;
         }).ToArray();
 
-        foreach (var t in batch)
+        foreach (var record in batch)
         {
+            var t = record.Event;
             object?[] values =
             [
-                t.ProjectId.ToString(), t.KeyId.ToString(), Time(t.ReceivedAt), t.TraceId.ToString(), t.SpanId.ToString(),
+                record.ProjectId.ToString(), record.KeyId.ToString(), Time(record.ReceivedAt), t.TraceId.ToString(), t.SpanId.ToString(),
                 t.ParentSpanId?.ToString(), t.ThreadId?.ToString(), t.Name, t.Type, Time(t.StartTime), t.EndTime is { } end ? Time(end) : null,
                 t.DurationMs, t.Model, t.Provider, t.PromptTokens, t.CompletionTokens, t.TotalTokens,
-                t.Tags is null ? null : JsonSerializer.Serialize(t.Tags), t.EventJson,
+                t.Tags is null ? null : JsonSerializer.Serialize(t.Tags), t.Json,
             ];
             for (var i = 0; i < values.Length; i++)
             {

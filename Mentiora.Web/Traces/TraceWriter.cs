@@ -95,7 +95,7 @@ public sealed class TraceWriter : BackgroundService
     }
 
     private void LogFailure(Exception e, PendingTrace pending) =>
-        _logger.LogError(e, "Storing trace {TraceId} span {SpanId} of project {ProjectId} failed", pending.Trace.TraceId, pending.Trace.SpanId, pending.Trace.ProjectId);
+        _logger.LogError(e, "Storing trace {TraceId} span {SpanId} of project {ProjectId} failed", pending.Trace.Event.TraceId, pending.Trace.Event.SpanId, pending.Trace.ProjectId);
 
     private sealed class PendingTrace(TraceRecord trace)
     {
