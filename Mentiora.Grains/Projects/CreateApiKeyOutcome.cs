@@ -12,4 +12,7 @@ public enum CreateApiKeyOutcome
 
     /// <summary>The name is longer than allowed.</summary>
     NameTooLong,
+
+    /// <summary>The project does not exist or the acting user is not a member.</summary>
+    NotFound,
 }

@@ -1,24 +1,39 @@
 namespace Mentiora.Grains.Projects;
 
-/// <summary>A project, keyed by its id: owns the project's API keys and enforces their limit.</summary>
+/// <summary>
+/// A project, keyed by its id: its members and API keys. Every dashboard method takes the
+/// acting account and answers as if the project did not exist when that account is not a member.
+/// </summary>
 [Alias("Mentiora.IProjectGrain")]
 public interface IProjectGrain : IGrainWithGuidKey
 {
+    /// <summary>Creates the project with its owner; false when it exists already or the name is invalid.</summary>
+    [Alias("Create")]
+    Task<bool> Create(string name, string ownerAccountKey);
+
+    /// <summary>The project's name, members and keys; null when the account is not a member.</summary>
+    [Alias("GetSettings")]
+    Task<ProjectSettings?> GetSettings(string actor);
+
     /// <summary>Creates a key with an optional name; returns its plaintext and signing secret this once.</summary>
     [Alias("CreateApiKey")]
-    Task<CreateApiKeyResult> CreateApiKey(string? name);
-
-    /// <summary>Lists the project's keys, oldest first.</summary>
-    [Alias("ListApiKeys")]
-    Task<IReadOnlyList<ApiKeySummary>> ListApiKeys();
+    Task<CreateApiKeyResult> CreateApiKey(string actor, string? name);
 
     /// <summary>Gives a key a new name (trimmed; empty means unnamed).</summary>
     [Alias("RenameApiKey")]
-    Task<RenameApiKeyOutcome> RenameApiKey(Guid keyId, string? name);
+    Task<RenameApiKeyOutcome> RenameApiKey(string actor, Guid keyId, string? name);
 
-    /// <summary>Revokes a key for good; returns false when the project has no such key.</summary>
+    /// <summary>Revokes a key for good; false when there is no such key or the account is not a member.</summary>
     [Alias("RevokeApiKey")]
-    Task<bool> RevokeApiKey(Guid keyId);
+    Task<bool> RevokeApiKey(string actor, Guid keyId);
+
+    /// <summary>Adds an existing account as a member; only the owner may.</summary>
+    [Alias("AddMember")]
+    Task<MemberChangeOutcome> AddMember(string actor, string memberAccountKey);
+
+    /// <summary>Removes a member; only the owner may, and not themselves.</summary>
+    [Alias("RemoveMember")]
+    Task<MemberChangeOutcome> RemoveMember(string actor, string memberAccountKey);
 
     /// <summary>Checks a key's SHA-256 against the key with that prefix and notes the use; null when it does not match.</summary>
     [Alias("Authenticate")]

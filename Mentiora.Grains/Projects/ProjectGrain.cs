@@ -1,3 +1,4 @@
+using Mentiora.Grains.Accounts;
 using Mentiora.Grains.Directory;
 using Mentiora.Grains.Keys;
 using Microsoft.AspNetCore.DataProtection;
@@ -28,8 +29,35 @@ public sealed class ProjectGrain(
 
     private List<StoredApiKey> Keys => project.State.ApiKeys;
 
-    public async Task<CreateApiKeyResult> CreateApiKey(string? name)
+    private bool Exists => project.State.Owner.Length > 0;
+
+    public async Task<bool> Create(string name, string ownerAccountKey)
     {
+        if (Exists || !ProjectNames.TryNormalize(name, out var normalizedName))
+        {
+            return false;
+        }
+
+        project.State.Name = normalizedName;
+        project.State.Owner = ownerAccountKey;
+        project.State.Members = [ownerAccountKey];
+        await project.WriteStateAsync();
+        return true;
+    }
+
+    public Task<ProjectSettings?> GetSettings(string actor) => Task.FromResult(
+        IsMember(actor)
+            ? new ProjectSettings(this.GetPrimaryKey(), project.State.Name, project.State.Owner, project.State.Members.ToArray(),
+                Keys.OrderBy(k => k.CreatedAt).Select(Summarize).ToArray())
+            : null);
+
+    public async Task<CreateApiKeyResult> CreateApiKey(string actor, string? name)
+    {
+        if (!IsMember(actor))
+        {
+            return new CreateApiKeyResult(CreateApiKeyOutcome.NotFound, null);
+        }
+
         if (!ApiKeyNames.TryNormalize(name, out var normalizedName))
         {
             return new CreateApiKeyResult(CreateApiKeyOutcome.NameTooLong, null);
@@ -75,11 +103,13 @@ public sealed class ProjectGrain(
         return new CreateApiKeyResult(CreateApiKeyOutcome.Created, new CreatedApiKey(Summarize(stored), key, signingSecret));
     }
 
-    public Task<IReadOnlyList<ApiKeySummary>> ListApiKeys() =>
-        Task.FromResult<IReadOnlyList<ApiKeySummary>>(Keys.OrderBy(k => k.CreatedAt).Select(Summarize).ToArray());
-
-    public async Task<RenameApiKeyOutcome> RenameApiKey(Guid keyId, string? name)
+    public async Task<RenameApiKeyOutcome> RenameApiKey(string actor, Guid keyId, string? name)
     {
+        if (!IsMember(actor))
+        {
+            return RenameApiKeyOutcome.NotFound;
+        }
+
         if (!ApiKeyNames.TryNormalize(name, out var normalizedName))
         {
             return RenameApiKeyOutcome.NameTooLong;
@@ -96,9 +126,9 @@ public sealed class ProjectGrain(
         return RenameApiKeyOutcome.Renamed;
     }
 
-    public async Task<bool> RevokeApiKey(Guid keyId)
+    public async Task<bool> RevokeApiKey(string actor, Guid keyId)
     {
-        var stored = Keys.Find(k => k.Id == keyId);
+        var stored = IsMember(actor) ? Keys.Find(k => k.Id == keyId) : null;
         if (stored is null)
         {
             return false;
@@ -110,6 +140,57 @@ public sealed class ProjectGrain(
         await project.WriteStateAsync();
         await ReleaseDirectoryEntries(stored, new KeyOwner(this.GetPrimaryKey(), stored.Id));
         return true;
+    }
+
+    public async Task<MemberChangeOutcome> AddMember(string actor, string memberAccountKey)
+    {
+        var refusal = OwnerOnly(actor);
+        if (refusal is not null)
+        {
+            return refusal.Value;
+        }
+
+        if (project.State.Members.Contains(memberAccountKey))
+        {
+            return MemberChangeOutcome.Unchanged;
+        }
+
+        var member = GrainFactory.GetGrain<IUserGrain>(memberAccountKey);
+        if (!await member.Exists())
+        {
+            return MemberChangeOutcome.NoSuchUser;
+        }
+
+        // Membership here is what grants access; the user's own list only feeds the menu, so a
+        // crash before it is updated costs a menu entry, never access.
+        project.State.Members.Add(memberAccountKey);
+        await project.WriteStateAsync();
+        await member.JoinProject(new ProjectMembership(this.GetPrimaryKey(), project.State.Name));
+        return MemberChangeOutcome.Done;
+    }
+
+    public async Task<MemberChangeOutcome> RemoveMember(string actor, string memberAccountKey)
+    {
+        var refusal = OwnerOnly(actor);
+        if (refusal is not null)
+        {
+            return refusal.Value;
+        }
+
+        if (memberAccountKey == project.State.Owner)
+        {
+            return MemberChangeOutcome.IsOwner;
+        }
+
+        if (!project.State.Members.Remove(memberAccountKey))
+        {
+            return MemberChangeOutcome.Unchanged;
+        }
+
+        // Access ends with this write, before the user's menu is updated.
+        await project.WriteStateAsync();
+        await GrainFactory.GetGrain<IUserGrain>(memberAccountKey).LeaveProject(this.GetPrimaryKey());
+        return MemberChangeOutcome.Done;
     }
 
     public Task<AuthenticatedApiKey?> Authenticate(string prefix, byte[] keyHash)
@@ -179,6 +260,13 @@ public sealed class ProjectGrain(
         await GrainFactory.GetGrain<IApiKeyPrefixGrain>(stored.Prefix).Release(owner);
         await GrainFactory.GetGrain<IPublishableKeyGrain>(stored.PublishableKey).Release(owner);
     }
+
+    private bool IsMember(string actor) => Exists && project.State.Members.Contains(actor);
+
+    private MemberChangeOutcome? OwnerOnly(string actor) =>
+        !IsMember(actor) ? MemberChangeOutcome.NotFound
+        : actor != project.State.Owner ? MemberChangeOutcome.NotOwner
+        : null;
 
     private static ApiKeySummary Summarize(StoredApiKey k) =>
         new(k.Id, k.Name, k.Prefix, k.PublishableKey, k.AllowedOrigins.ToArray(), k.CreatedAt, k.LastUsedAt);

@@ -6,4 +6,13 @@ public sealed class ProjectState
 {
     /// <summary>The project's API keys, at most <see cref="ProjectGrain.MaxApiKeys"/>.</summary>
     [Id(0)] public List<StoredApiKey> ApiKeys { get; set; } = [];
+
+    /// <summary>The project's name as shown in the navigation menu.</summary>
+    [Id(1)] public string Name { get; set; } = string.Empty;
+
+    /// <summary>Account key of the user who created the project; empty while the project does not exist.</summary>
+    [Id(2)] public string Owner { get; set; } = string.Empty;
+
+    /// <summary>Account keys of everyone who may use the project, the owner included.</summary>
+    [Id(3)] public List<string> Members { get; set; } = [];
 }

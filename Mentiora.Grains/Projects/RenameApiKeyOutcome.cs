@@ -7,7 +7,7 @@ public enum RenameApiKeyOutcome
     /// <summary>The key has its new name.</summary>
     Renamed,
 
-    /// <summary>The project has no such key.</summary>
+    /// <summary>The project has no such key, or the acting user is not a member.</summary>
     NotFound,
 
     /// <summary>The name is longer than allowed.</summary>

@@ -7,14 +7,23 @@ namespace Mentiora.Tests.Grains;
 
 public sealed class ProjectGrainTests(GrainClusterFixture cluster) : IClassFixture<GrainClusterFixture>
 {
-    private IProjectGrain NewProject() => cluster.Grains.GetGrain<IProjectGrain>(Guid.NewGuid());
+    private const string Owner = "owner@example.com";
+
+    private async Task<IProjectGrain> NewProject(Guid? id = null)
+    {
+        var project = cluster.Grains.GetGrain<IProjectGrain>(id ?? Guid.NewGuid());
+        Assert.True(await project.Create("Test project", Owner));
+        return project;
+    }
+
+    private static async Task<IReadOnlyList<ApiKeySummary>> Keys(IProjectGrain project) => (await project.GetSettings(Owner))!.ApiKeys;
 
     [Fact]
     public async Task CreatedKeyIsShownOnceAndListedOnlyByItsPrefix()
     {
-        var project = NewProject();
+        var project = await NewProject();
 
-        var result = await project.CreateApiKey("  Production  ");
+        var result = await project.CreateApiKey(Owner, "  Production  ");
 
         Assert.Equal(CreateApiKeyOutcome.Created, result.Outcome);
         var created = result.Created!;
@@ -24,7 +33,7 @@ public sealed class ProjectGrainTests(GrainClusterFixture cluster) : IClassFixtu
         Assert.StartsWith("pk_live_", created.Summary.PublishableKey);
         Assert.Null(created.Summary.LastUsedAt);
 
-        var listed = Assert.Single(await project.ListApiKeys());
+        var listed = Assert.Single(await Keys(project));
         Assert.Equal(created.Summary.Id, listed.Id);
         Assert.Equal(created.Key[..8], listed.Prefix);
         Assert.Equal("Production", listed.Name);
@@ -35,68 +44,68 @@ public sealed class ProjectGrainTests(GrainClusterFixture cluster) : IClassFixtu
     [Fact]
     public async Task KeyNamesAreOptionalAndLimitedTo100Characters()
     {
-        var project = NewProject();
+        var project = await NewProject();
 
-        var unnamed = await project.CreateApiKey(null);
-        var tooLong = await project.CreateApiKey(new string('x', 101));
-        var longest = await project.CreateApiKey(new string('x', 100));
+        var unnamed = await project.CreateApiKey(Owner, null);
+        var tooLong = await project.CreateApiKey(Owner, new string('x', 101));
+        var longest = await project.CreateApiKey(Owner, new string('x', 100));
 
         Assert.Equal(string.Empty, unnamed.Created!.Summary.Name);
         Assert.Equal(CreateApiKeyOutcome.NameTooLong, tooLong.Outcome);
         Assert.Null(tooLong.Created);
         Assert.Equal(CreateApiKeyOutcome.Created, longest.Outcome);
-        Assert.Equal(2, (await project.ListApiKeys()).Count);
+        Assert.Equal(2, (await Keys(project)).Count);
     }
 
     [Fact]
     public async Task TwentyConcurrentCreatesGiveExactlyFiveKeys()
     {
-        var project = NewProject();
+        var project = await NewProject();
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => project.CreateApiKey($"key {i}")));
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => project.CreateApiKey(Owner, $"key {i}")));
 
         Assert.Equal(5, results.Count(r => r.Outcome == CreateApiKeyOutcome.Created));
         Assert.Equal(15, results.Count(r => r.Outcome == CreateApiKeyOutcome.LimitReached));
-        Assert.Equal(5, (await project.ListApiKeys()).Count);
+        Assert.Equal(5, (await Keys(project)).Count);
     }
 
     [Fact]
     public async Task AfterARevokeASlotIsFreeAgain()
     {
-        var project = NewProject();
+        var project = await NewProject();
         var keys = new List<CreatedApiKey>();
         for (var i = 0; i < ProjectGrain.MaxApiKeys; i++)
         {
-            keys.Add((await project.CreateApiKey(null)).Created!);
+            keys.Add((await project.CreateApiKey(Owner, null)).Created!);
         }
 
-        Assert.Equal(CreateApiKeyOutcome.LimitReached, (await project.CreateApiKey("sixth")).Outcome);
-        Assert.True(await project.RevokeApiKey(keys[0].Summary.Id));
-        Assert.Equal(CreateApiKeyOutcome.Created, (await project.CreateApiKey("sixth")).Outcome);
+        Assert.Equal(CreateApiKeyOutcome.LimitReached, (await project.CreateApiKey(Owner, "sixth")).Outcome);
+        Assert.True(await project.RevokeApiKey(Owner, keys[0].Summary.Id));
+        Assert.Equal(CreateApiKeyOutcome.Created, (await project.CreateApiKey(Owner, "sixth")).Outcome);
     }
 
     [Fact]
     public async Task RenameTrimsTheNameAndAllowsEmpty()
     {
-        var project = NewProject();
-        var created = (await project.CreateApiKey("Staging")).Created!;
+        var project = await NewProject();
+        var created = (await project.CreateApiKey(Owner, "Staging")).Created!;
 
-        Assert.Equal(RenameApiKeyOutcome.Renamed, await project.RenameApiKey(created.Summary.Id, "  CI/CD "));
-        Assert.Equal("CI/CD", (await project.ListApiKeys())[0].Name);
+        Assert.Equal(RenameApiKeyOutcome.Renamed, await project.RenameApiKey(Owner, created.Summary.Id, "  CI/CD "));
+        Assert.Equal("CI/CD", (await Keys(project))[0].Name);
 
-        Assert.Equal(RenameApiKeyOutcome.Renamed, await project.RenameApiKey(created.Summary.Id, "   "));
-        Assert.Equal(string.Empty, (await project.ListApiKeys())[0].Name);
+        Assert.Equal(RenameApiKeyOutcome.Renamed, await project.RenameApiKey(Owner, created.Summary.Id, "   "));
+        Assert.Equal(string.Empty, (await Keys(project))[0].Name);
 
-        Assert.Equal(RenameApiKeyOutcome.NameTooLong, await project.RenameApiKey(created.Summary.Id, new string('n', 101)));
-        Assert.Equal(RenameApiKeyOutcome.NotFound, await project.RenameApiKey(Guid.NewGuid(), "x"));
+        Assert.Equal(RenameApiKeyOutcome.NameTooLong, await project.RenameApiKey(Owner, created.Summary.Id, new string('n', 101)));
+        Assert.Equal(RenameApiKeyOutcome.NotFound, await project.RenameApiKey(Owner, Guid.NewGuid(), "x"));
     }
 
     [Fact]
     public async Task TheRightKeyAuthenticatesAndIsMarkedUsed()
     {
         var projectId = Guid.NewGuid();
-        var project = cluster.Grains.GetGrain<IProjectGrain>(projectId);
-        var created = (await project.CreateApiKey("Production")).Created!;
+        var project = await NewProject(projectId);
+        var created = (await project.CreateApiKey(Owner, "Production")).Created!;
         var before = DateTimeOffset.UtcNow;
 
         var owner = await cluster.Grains.GetGrain<IApiKeyPrefixGrain>(created.Summary.Prefix).GetOwner();
@@ -104,7 +113,7 @@ public sealed class ProjectGrainTests(GrainClusterFixture cluster) : IClassFixtu
 
         Assert.Equal(new KeyOwner(projectId, created.Summary.Id), owner);
         Assert.Equal(new AuthenticatedApiKey(projectId, created.Summary.Id, created.Summary.Prefix), authenticated);
-        var lastUsed = (await project.ListApiKeys())[0].LastUsedAt;
+        var lastUsed = (await Keys(project))[0].LastUsedAt;
         Assert.NotNull(lastUsed);
         Assert.InRange(lastUsed.Value, before.AddSeconds(-1), DateTimeOffset.UtcNow.AddSeconds(1));
     }
@@ -112,34 +121,34 @@ public sealed class ProjectGrainTests(GrainClusterFixture cluster) : IClassFixtu
     [Fact]
     public async Task AKeyWithTheRightPrefixButWrongRestIsRefused()
     {
-        var project = NewProject();
-        var created = (await project.CreateApiKey(null)).Created!;
+        var project = await NewProject();
+        var created = (await project.CreateApiKey(Owner, null)).Created!;
         var forged = created.Summary.Prefix + ApiKeyMaterial.NewSecretKey()[8..];
 
         Assert.Null(await project.Authenticate(created.Summary.Prefix, ApiKeyMaterial.Hash(forged)));
-        Assert.Null((await project.ListApiKeys())[0].LastUsedAt);
+        Assert.Null((await Keys(project))[0].LastUsedAt);
     }
 
     [Fact]
     public async Task RevokedKeyNoLongerAuthenticatesAndLeavesTheDirectory()
     {
-        var project = NewProject();
-        var created = (await project.CreateApiKey(null)).Created!;
+        var project = await NewProject();
+        var created = (await project.CreateApiKey(Owner, null)).Created!;
 
-        Assert.True(await project.RevokeApiKey(created.Summary.Id));
+        Assert.True(await project.RevokeApiKey(Owner, created.Summary.Id));
 
         Assert.Null(await project.Authenticate(created.Summary.Prefix, ApiKeyMaterial.Hash(created.Key)));
-        Assert.Empty(await project.ListApiKeys());
+        Assert.Empty(await Keys(project));
         Assert.Null(await cluster.Grains.GetGrain<IApiKeyPrefixGrain>(created.Summary.Prefix).GetOwner());
         Assert.Null(await cluster.Grains.GetGrain<IPublishableKeyGrain>(created.Summary.PublishableKey).GetOwner());
-        Assert.False(await project.RevokeApiKey(created.Summary.Id));
+        Assert.False(await project.RevokeApiKey(Owner, created.Summary.Id));
     }
 
     [Fact]
     public async Task APublishableKeyResolvesToItsProjectAndKey()
     {
         var projectId = Guid.NewGuid();
-        var created = (await cluster.Grains.GetGrain<IProjectGrain>(projectId).CreateApiKey(null)).Created!;
+        var created = (await (await NewProject(projectId)).CreateApiKey(Owner, null)).Created!;
 
         var owner = await cluster.Grains.GetGrain<IPublishableKeyGrain>(created.Summary.PublishableKey).GetOwner();
 

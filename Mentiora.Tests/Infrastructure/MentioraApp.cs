@@ -31,8 +31,19 @@ public sealed class MentioraApp : WebApplicationFactory<Program>
     /// <summary>The silo's grains, as pages and controllers see them.</summary>
     public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
 
-    /// <summary>A project grain for a new project id.</summary>
-    public IProjectGrain NewProject() => Grains.GetGrain<IProjectGrain>(Guid.NewGuid());
+    /// <summary>The account that owns the projects tests create directly through grains.</summary>
+    public const string Owner = "owner@example.com";
+
+    /// <summary>A new project owned by <see cref="Owner"/>, created the way sign-up creates one.</summary>
+    public async Task<IProjectGrain> NewProjectAsync(Guid? projectId = null)
+    {
+        var project = Grains.GetGrain<IProjectGrain>(projectId ?? Guid.NewGuid());
+        Assert.True(await project.Create("Test project", Owner));
+        return project;
+    }
+
+    /// <summary>The project's keys as its owner sees them.</summary>
+    public static async Task<IReadOnlyList<ApiKeySummary>> KeysOf(IProjectGrain project) => (await project.GetSettings(Owner))!.ApiKeys;
 
     /// <summary>Starts the app (idempotent) and returns a client for its Kestrel address.</summary>
     public HttpClient Start()

@@ -41,7 +41,7 @@ public abstract class IngestionAppFixture(StorageMode mode) : IAsyncLifetime
     public static async Task<(Guid ProjectId, CreatedApiKey Key)> NewKeyAsync(MentioraApp app)
     {
         var projectId = Guid.NewGuid();
-        var result = await app.Grains.GetGrain<IProjectGrain>(projectId).CreateApiKey("Test");
+        var result = await (await app.NewProjectAsync(projectId)).CreateApiKey(MentioraApp.Owner, "Test");
         return (projectId, result.Created!);
     }
 

@@ -130,7 +130,7 @@ public abstract class IngestionContractTests(IngestionAppFixture fixture)
         var (projectId, key) = await fixture.NewKeyAsync();
         Assert.Equal(HttpStatusCode.Accepted, (await Client.SendAsync(TraceEvents.Post(TraceEvents.Valid(), key.Key))).StatusCode);
 
-        Assert.True(await fixture.App.Grains.GetGrain<Mentiora.Grains.Projects.IProjectGrain>(projectId).RevokeApiKey(key.Summary.Id));
+        Assert.True(await fixture.App.Grains.GetGrain<Mentiora.Grains.Projects.IProjectGrain>(projectId).RevokeApiKey(MentioraApp.Owner, key.Summary.Id));
         var response = await Client.SendAsync(TraceEvents.Post(TraceEvents.Valid(), key.Key));
 
         await ApiAssert.Error(response, HttpStatusCode.Unauthorized, "invalid_api_key");
@@ -141,13 +141,13 @@ public abstract class IngestionContractTests(IngestionAppFixture fixture)
     {
         var (projectId, key) = await fixture.NewKeyAsync();
         var project = fixture.App.Grains.GetGrain<Mentiora.Grains.Projects.IProjectGrain>(projectId);
-        Assert.Null((await project.ListApiKeys())[0].LastUsedAt);
+        Assert.Null((await MentioraApp.KeysOf(project))[0].LastUsedAt);
 
         await Client.SendAsync(TraceEvents.Post(TraceEvents.Valid(), key.Key));
-        var first = (await project.ListApiKeys())[0].LastUsedAt;
+        var first = (await MentioraApp.KeysOf(project))[0].LastUsedAt;
         await Task.Delay(20);
         await Client.SendAsync(TraceEvents.Post(TraceEvents.Valid(), key.Key));
-        var second = (await project.ListApiKeys())[0].LastUsedAt;
+        var second = (await MentioraApp.KeysOf(project))[0].LastUsedAt;
 
         Assert.NotNull(first);
         Assert.True(second > first, $"last used should move forward: {first:O} then {second:O}");

@@ -24,12 +24,12 @@ public abstract class PersistenceTests(StorageMode mode)
         await using (var app = new MentioraApp(storage))
         {
             var client = app.Start();
-            var project = app.Grains.GetGrain<IProjectGrain>(projectId);
-            key = (await project.CreateApiKey("Production")).Created!;
-            revoked = (await project.CreateApiKey("Old")).Created!;
-            await project.RevokeApiKey(revoked.Summary.Id);
+            var project = await app.NewProjectAsync(projectId);
+            key = (await project.CreateApiKey(MentioraApp.Owner, "Production")).Created!;
+            revoked = (await project.CreateApiKey(MentioraApp.Owner, "Old")).Created!;
+            await project.RevokeApiKey(MentioraApp.Owner, revoked.Summary.Id);
             Assert.Equal(HttpStatusCode.Accepted, (await client.SendAsync(TraceEvents.Post(firstTrace, key.Key))).StatusCode);
-            lastUsed = (await project.ListApiKeys())[0].LastUsedAt;
+            lastUsed = (await MentioraApp.KeysOf(project))[0].LastUsedAt;
             Assert.NotNull(lastUsed);
         }
 
@@ -38,7 +38,7 @@ public abstract class PersistenceTests(StorageMode mode)
             var client = app.Start();
             var project = app.Grains.GetGrain<IProjectGrain>(projectId);
 
-            var listed = Assert.Single(await project.ListApiKeys());
+            var listed = Assert.Single(await MentioraApp.KeysOf(project));
             Assert.Equal("Production", listed.Name);
             Assert.Equal(key.Summary.Prefix, listed.Prefix);
             // Last-used times are kept in memory; a graceful stop writes them.
@@ -80,7 +80,7 @@ public abstract class PersistenceTests(StorageMode mode)
         await using var app = new MentioraApp(storage);
         var client = app.Start();
         var projectId = Guid.NewGuid();
-        var key = (await app.Grains.GetGrain<IProjectGrain>(projectId).CreateApiKey(null)).Created!;
+        var key = (await (await app.NewProjectAsync(projectId)).CreateApiKey(MentioraApp.Owner, null)).Created!;
         var versionAfterCreate = await ProjectStateVersionAsync(storage, projectId);
 
         for (var i = 0; i < 10; i++)

@@ -15,16 +15,16 @@ public abstract class SecretsTests(StorageMode mode)
         var storage = await TestStorage.NewAsync(mode);
         await using var app = new MentioraApp(storage);
         var client = app.Start();
-        var project = app.Grains.GetGrain<IProjectGrain>(Guid.NewGuid());
+        var project = await app.NewProjectAsync();
         var created = new List<CreatedApiKey>();
         for (var i = 0; i < 3; i++)
         {
-            created.Add((await project.CreateApiKey($"Key {i}")).Created!);
+            created.Add((await project.CreateApiKey(MentioraApp.Owner, $"Key {i}")).Created!);
         }
 
         // Use the keys the ways that reach the most code: success, a revoked key, a near miss.
         Assert.Equal(HttpStatusCode.Accepted, (await client.SendAsync(TraceEvents.Post(TraceEvents.Valid(), created[0].Key))).StatusCode);
-        await project.RevokeApiKey(created[1].Summary.Id);
+        await project.RevokeApiKey(MentioraApp.Owner, created[1].Summary.Id);
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.SendAsync(TraceEvents.Post(TraceEvents.Valid(), created[1].Key))).StatusCode);
         var nearMiss = created[2].Key[..42] + (created[2].Key[42] == 'A' ? 'B' : 'A');
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.SendAsync(TraceEvents.Post(TraceEvents.Valid(), nearMiss))).StatusCode);

@@ -1,0 +1,34 @@
+namespace Mentiora.Grains.Accounts;
+
+/// <summary>A user account, keyed by the normalized email address (see <see cref="AccountEmail.Normalize"/>).</summary>
+[Alias("Mentiora.IUserGrain")]
+public interface IUserGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the account with this password and its first project.</summary>
+    [Alias("SignUp")]
+    Task<SignUpResult> SignUp(string email, string password);
+
+    /// <summary>Checks the password; the signed-in user, or null when the account does not exist or the password is wrong.</summary>
+    [Alias("SignIn")]
+    Task<SignedInUser?> SignIn(string password);
+
+    /// <summary>True once the account has signed up.</summary>
+    [Alias("Exists")]
+    Task<bool> Exists();
+
+    /// <summary>The projects the user belongs to, in the order joined.</summary>
+    [Alias("GetProjects")]
+    Task<IReadOnlyList<ProjectMembership>> GetProjects();
+
+    /// <summary>Creates a new project owned by this user.</summary>
+    [Alias("CreateProject")]
+    Task<Guid> CreateProject(string name);
+
+    /// <summary>Records that the user was added to a project; called by the project.</summary>
+    [Alias("JoinProject")]
+    Task JoinProject(ProjectMembership project);
+
+    /// <summary>Records that the user was removed from a project; called by the project.</summary>
+    [Alias("LeaveProject")]
+    Task LeaveProject(Guid projectId);
+}

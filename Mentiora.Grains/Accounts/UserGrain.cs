@@ -1,0 +1,112 @@
+using Mentiora.Grains.Projects;
+using Microsoft.AspNetCore.Identity;
+
+namespace Mentiora.Grains.Accounts;
+
+/// <inheritdoc cref="IUserGrain"/>
+public sealed class UserGrain(
+    [PersistentState("user", StorageNames.Grains)] IPersistentState<UserState> account,
+    TimeProvider clock) : Grain, IUserGrain
+{
+    /// <summary>Shortest password accepted at sign-up.</summary>
+    public const int MinPasswordLength = 12;
+
+    /// <summary>Name of the project every account starts with.</summary>
+    public const string FirstProjectName = "My first project";
+
+    private static readonly PasswordHasher<string> Hasher = new();
+
+    // Verifying against this when the account does not exist makes a wrong address cost as much
+    // time as a wrong password, so response times do not reveal which addresses have accounts.
+    private static readonly string DecoyHash = Hasher.HashPassword(string.Empty, Guid.NewGuid().ToString());
+
+    private string AccountKey => this.GetPrimaryKeyString();
+
+    private bool SignedUp => account.State.PasswordHash.Length > 0;
+
+    public async Task<SignUpResult> SignUp(string email, string password)
+    {
+        if (SignedUp)
+        {
+            return new SignUpResult(SignUpOutcome.AlreadyRegistered, null);
+        }
+
+        if (password.Length < MinPasswordLength)
+        {
+            return new SignUpResult(SignUpOutcome.PasswordTooShort, null);
+        }
+
+        // The project comes first: a crash before the account is saved leaves a project nobody
+        // can reach, and the person can simply sign up again.
+        var firstProject = await NewOwnedProject(FirstProjectName);
+        account.State.Email = email.Trim();
+        account.State.PasswordHash = Hasher.HashPassword(AccountKey, password);
+        account.State.CreatedAt = clock.GetUtcNow();
+        account.State.Projects.Add(firstProject);
+        await account.WriteStateAsync();
+        return new SignUpResult(SignUpOutcome.Created, firstProject.ProjectId);
+    }
+
+    public async Task<SignedInUser?> SignIn(string password)
+    {
+        if (!SignedUp)
+        {
+            Hasher.VerifyHashedPassword(AccountKey, DecoyHash, password);
+            DeactivateOnIdle();
+            return null;
+        }
+
+        var verdict = Hasher.VerifyHashedPassword(AccountKey, account.State.PasswordHash, password);
+        if (verdict == PasswordVerificationResult.Failed)
+        {
+            return null;
+        }
+
+        if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
+        {
+            account.State.PasswordHash = Hasher.HashPassword(AccountKey, password);
+            await account.WriteStateAsync();
+        }
+
+        return new SignedInUser(AccountKey, account.State.Email);
+    }
+
+    public Task<bool> Exists() => Task.FromResult(SignedUp);
+
+    public Task<IReadOnlyList<ProjectMembership>> GetProjects() =>
+        Task.FromResult<IReadOnlyList<ProjectMembership>>(account.State.Projects.ToArray());
+
+    public async Task<Guid> CreateProject(string name)
+    {
+        var project = await NewOwnedProject(name);
+        account.State.Projects.Add(project);
+        await account.WriteStateAsync();
+        return project.ProjectId;
+    }
+
+    public async Task JoinProject(ProjectMembership project)
+    {
+        if (!SignedUp || account.State.Projects.Exists(p => p.ProjectId == project.ProjectId))
+        {
+            return;
+        }
+
+        account.State.Projects.Add(project);
+        await account.WriteStateAsync();
+    }
+
+    public async Task LeaveProject(Guid projectId)
+    {
+        if (account.State.Projects.RemoveAll(p => p.ProjectId == projectId) > 0)
+        {
+            await account.WriteStateAsync();
+        }
+    }
+
+    private async Task<ProjectMembership> NewOwnedProject(string name)
+    {
+        var projectId = Guid.NewGuid();
+        await GrainFactory.GetGrain<IProjectGrain>(projectId).Create(name, AccountKey);
+        return new ProjectMembership(projectId, name);
+    }
+}
