@@ -1,9 +1,11 @@
 using System.Data.Common;
 using Mentiora.Grains;
 using Mentiora.Web.Api;
+using Mentiora.Web.Pages;
 using Mentiora.Web.Storage;
 using Mentiora.Web.Traces;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Diagnostics;
@@ -34,6 +36,7 @@ catch (StorageUnavailableException e)
 
 var dataSource = storage.CreateDataSource();
 builder.Services.AddSingleton(dataSource);
+builder.Services.AddSingleton(storage);
 builder.Services.AddSingleton(TimeProvider.System);
 
 // Data Protection keys live in the database, so cookies and signing secrets work on every silo.
@@ -65,13 +68,34 @@ builder.Services.Configure<IngestionOptions>(builder.Configuration.GetSection("I
 AddTraceSink(builder.Services, storage, dataSource);
 builder.Services.AddSingleton<TraceWriter>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<TraceWriter>());
+builder.Services.AddSingleton<TraceReader>();
 
-// The machine API authenticates with API keys; the dashboard pages come with Razor Pages.
-builder.Services.AddAuthentication()
+// People sign in to the dashboard with a cookie; machines use API keys on the ingestion API.
+builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+    .AddCookie(o =>
+    {
+        o.LoginPath = "/signin";
+        o.LogoutPath = "/signout";
+        o.AccessDeniedPath = "/signin";
+        o.Cookie.Name = "mentiora.session";
+        o.Cookie.HttpOnly = true;
+        o.Cookie.SameSite = SameSiteMode.Lax;
+        o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        o.ExpireTimeSpan = TimeSpan.FromDays(14);
+        o.SlidingExpiration = true;
+    })
     .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
 builder.Services.AddAuthorization();
 builder.Services.AddControllers();
-builder.Services.AddRazorPages();
+
+// htmx sends the antiforgery token in this header (from a meta tag); plain forms send the hidden field.
+builder.Services.AddAntiforgery(o =>
+{
+    o.HeaderName = AntiforgeryHeader.Name;
+    o.Cookie.Name = "mentiora.antiforgery";
+    o.Cookie.SameSite = SameSiteMode.Strict;
+});
+builder.Services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/Projects"));
 
 var app = builder.Build();
 
@@ -81,6 +105,8 @@ app.UseWhen(IsApiRequest, api =>
     api.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = WriteApiException });
     api.UseStatusCodePages(context => WriteApiStatus(context.HttpContext));
 });
+// Dashboard errors get a page a person can read; an htmx request gets the status as it is.
+app.UseWhen(context => !IsApiRequest(context) && !context.Request.IsHtmx(), web => web.UseStatusCodePagesWithReExecute("/status/{0}"));
 app.UseStaticFiles();
 app.UseRouting();
 app.UseAuthentication();

@@ -1,0 +1,51 @@
+using System.ComponentModel.DataAnnotations;
+using Mentiora.Grains.Accounts;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Mentiora.Web.Pages.Account;
+
+/// <summary>Creates an account and its first project, then signs the person in.</summary>
+public sealed class SignUpModel(IGrainFactory grains) : PageModel
+{
+    [BindProperty, Display(Name = "Email")]
+    public string Email { get; set; } = string.Empty;
+
+    [BindProperty, Display(Name = "Password"), DataType(DataType.Password)]
+    public string Password { get; set; } = string.Empty;
+
+    public IActionResult OnGet() => User.Identity?.IsAuthenticated == true ? RedirectToPage("/Index") : Page();
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (!AccountEmail.LooksValid(Email))
+        {
+            ModelState.AddModelError(nameof(Email), "Enter an email address, like name@example.com.");
+        }
+
+        if (Password.Length < UserGrain.MinPasswordLength)
+        {
+            ModelState.AddModelError(nameof(Password), $"Use at least {UserGrain.MinPasswordLength} characters.");
+        }
+
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+
+        var accountKey = AccountEmail.Normalize(Email);
+        var result = await grains.GetGrain<IUserGrain>(accountKey).SignUp(Email, Password);
+        switch (result.Outcome)
+        {
+            case SignUpOutcome.AlreadyRegistered:
+                ModelState.AddModelError(nameof(Email), "An account with this email already exists. Sign in instead.");
+                return Page();
+            case SignUpOutcome.PasswordTooShort:
+                ModelState.AddModelError(nameof(Password), $"Use at least {UserGrain.MinPasswordLength} characters.");
+                return Page();
+        }
+
+        await CurrentUser.SignInAsync(HttpContext, new SignedInUser(accountKey, Email.Trim()));
+        return RedirectToPage("/Projects/Traces", new { projectId = result.FirstProjectId });
+    }
+}

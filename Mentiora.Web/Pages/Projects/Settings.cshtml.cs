@@ -1,0 +1,213 @@
+using System.ComponentModel.DataAnnotations;
+using Mentiora.Grains.Accounts;
+using Mentiora.Grains.Keys;
+using Mentiora.Grains.Projects;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Mentiora.Web.Pages.Projects;
+
+/// <summary>
+/// Settings of one project: its API keys and members. Each handler makes its change through the
+/// project grain and answers htmx with the partial that changed, or a plain form post with a
+/// redirect, so everything works without JavaScript too.
+/// </summary>
+public sealed class SettingsModel(IGrainFactory grains, TimeProvider clock) : PageModel
+{
+    [FromRoute]
+    public Guid ProjectId { get; set; }
+
+    /// <summary>Without JavaScript, dialogs open through the query string (<c>?dialog=create</c>).</summary>
+    [BindProperty(SupportsGet = true, Name = "dialog")]
+    public string? OpenDialog { get; set; }
+
+    /// <summary>Without JavaScript, the key whose rename field is open.</summary>
+    [BindProperty(SupportsGet = true, Name = "rename")]
+    public Guid? RenamingKeyId { get; set; }
+
+    /// <summary>Without JavaScript, the key whose revoke confirmation is open.</summary>
+    [BindProperty(SupportsGet = true, Name = "revoke")]
+    public Guid? RevokingKeyId { get; set; }
+
+    [Display(Name = "Email")]
+    public string? MemberEmail { get; set; }
+
+    public ProjectSettings Project { get; private set; } = null!;
+
+    /// <summary>The key just created, shown once in the dialog; never stored anywhere else.</summary>
+    public CreatedApiKey? Created { get; private set; }
+
+    public string? NewKeyName { get; private set; }
+
+    public string? CreateError { get; private set; }
+
+    public string? RenameError { get; private set; }
+
+    public string? MemberMessage { get; private set; }
+
+    public bool MemberMessageIsError { get; private set; }
+
+    public DateTimeOffset Now { get; } = clock.GetUtcNow();
+
+    public string Actor => User.AccountKey();
+
+    /// <summary>True while rendering an htmx response, where other parts of the page are updated out of band.</summary>
+    public bool IsHtmx => Request.IsHtmx();
+
+    public ApiKeySummary? RevokingKey => Project.ApiKeys.FirstOrDefault(k => k.Id == RevokingKeyId);
+
+    private IProjectGrain ThisProject => grains.GetGrain<IProjectGrain>(ProjectId);
+
+    public ApiKeyRowView Row(ApiKeySummary key) => new(key, key.Id == RenamingKeyId, key.Id == RenamingKeyId ? RenameError : null, Now);
+
+    public async Task<IActionResult> OnGetAsync() => await LoadAsync() ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostCreateAsync(string? name)
+    {
+        var result = await ThisProject.CreateApiKey(Actor, name);
+        if (result.Outcome == CreateApiKeyOutcome.NotFound || !await LoadAsync())
+        {
+            return NotFound();
+        }
+
+        if (result.Created is null)
+        {
+            OpenDialog = "create";
+            NewKeyName = name;
+            CreateError = result.Outcome == CreateApiKeyOutcome.LimitReached
+                ? $"This project already has {ProjectGrain.MaxApiKeys} API keys, the most it can have. Revoke a key you no longer use, then create a new one."
+                : $"Use a name of at most {ApiKeyNames.MaxLength} characters.";
+            return WithStatus(IsHtmx ? Partial("_CreateKeyForm", new CreateKeyForm(name, CreateError)) : Page(), StatusCodes.Status422UnprocessableEntity);
+        }
+
+        // The response carries the plaintext key: no cache may keep it.
+        Response.Headers.CacheControl = "no-store";
+        Created = result.Created;
+        OpenDialog = "create";
+        return IsHtmx ? Partial("_CreatedKey", this) : Page();
+    }
+
+    public async Task<IActionResult> OnPostRenameAsync(Guid keyId, string? name)
+    {
+        var outcome = await ThisProject.RenameApiKey(Actor, keyId, name);
+        if (outcome == RenameApiKeyOutcome.NotFound)
+        {
+            return NotFound();
+        }
+
+        if (outcome == RenameApiKeyOutcome.Renamed && !IsHtmx)
+        {
+            return RedirectToPage(new { projectId = ProjectId });
+        }
+
+        if (!await LoadAsync() || Project.ApiKeys.FirstOrDefault(k => k.Id == keyId) is not { } key)
+        {
+            return NotFound();
+        }
+
+        if (outcome == RenameApiKeyOutcome.NameTooLong)
+        {
+            RenamingKeyId = keyId;
+            RenameError = $"Use a name of at most {ApiKeyNames.MaxLength} characters.";
+            return WithStatus(IsHtmx ? Partial("_ApiKeyRow", Row(key)) : Page(), StatusCodes.Status422UnprocessableEntity);
+        }
+
+        return Partial("_ApiKeyRow", Row(key));
+    }
+
+    public async Task<IActionResult> OnPostRevokeAsync(Guid keyId)
+    {
+        if (!await ThisProject.RevokeApiKey(Actor, keyId))
+        {
+            return NotFound();
+        }
+
+        if (!IsHtmx)
+        {
+            return RedirectToPage(new { projectId = ProjectId });
+        }
+
+        if (!await LoadAsync())
+        {
+            return NotFound();
+        }
+
+        // Tells the page script to close the confirmation dialog.
+        Response.Headers["HX-Trigger"] = "mentiora:key-revoked";
+        return Partial("_ApiKeysList", this);
+    }
+
+    public async Task<IActionResult> OnPostAddMemberAsync(string? email)
+    {
+        MemberEmail = email;
+        var outcome = AccountEmail.LooksValid(email)
+            ? await ThisProject.AddMember(Actor, AccountEmail.Normalize(email!))
+            : MemberChangeOutcome.NoSuchUser;
+        return await MembersResultAsync(outcome, email?.Trim() ?? string.Empty, added: true);
+    }
+
+    public async Task<IActionResult> OnPostRemoveMemberAsync(string member)
+    {
+        var outcome = await ThisProject.RemoveMember(Actor, member);
+        return await MembersResultAsync(outcome, member, added: false);
+    }
+
+    private async Task<IActionResult> MembersResultAsync(MemberChangeOutcome outcome, string who, bool added)
+    {
+        if (outcome == MemberChangeOutcome.NotFound || !await LoadAsync())
+        {
+            return NotFound();
+        }
+
+        if (outcome == MemberChangeOutcome.Done && !IsHtmx)
+        {
+            return RedirectToPage(new { projectId = ProjectId });
+        }
+
+        MemberMessageIsError = outcome != MemberChangeOutcome.Done;
+        MemberMessage = outcome switch
+        {
+            MemberChangeOutcome.Done => added ? $"{who} was added to the project." : $"{who} was removed from the project.",
+            MemberChangeOutcome.NotOwner => "Only the project's owner can change its members.",
+            MemberChangeOutcome.NoSuchUser => $"There is no Mentiora account for '{who}'. Ask them to sign up first.",
+            MemberChangeOutcome.Unchanged => added ? $"{who} is already a member." : $"{who} is not a member.",
+            MemberChangeOutcome.IsOwner => "The owner cannot be removed from the project.",
+            _ => null,
+        };
+        if (outcome == MemberChangeOutcome.Done)
+        {
+            MemberEmail = null;
+        }
+
+        var status = MemberMessageIsError ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status200OK;
+        return WithStatus(IsHtmx ? Partial("_MembersCard", this) : Page(), status);
+    }
+
+    private async Task<bool> LoadAsync()
+    {
+        var project = await ThisProject.GetSettings(Actor);
+        if (project is null)
+        {
+            return false;
+        }
+
+        Project = project;
+        ViewData["Title"] = $"Settings · {project.Name}";
+        return true;
+    }
+
+    private static IActionResult WithStatus(IActionResult result, int status)
+    {
+        switch (result)
+        {
+            case PageResult page:
+                page.StatusCode = status;
+                break;
+            case PartialViewResult partial:
+                partial.StatusCode = status;
+                break;
+        }
+
+        return result;
+    }
+}

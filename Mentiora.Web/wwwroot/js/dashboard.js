@@ -1,0 +1,203 @@
+// The dashboard's behaviour on top of htmx: dialogs, copy buttons, inline rename, and the
+// antiforgery header. Everything here is an enhancement: each control also works as a plain
+// link or form without JavaScript. No inline scripts, so a strict Content-Security-Policy holds.
+(() => {
+    'use strict';
+
+    const tokenMeta = document.querySelector('meta[name="request-verification-token"]');
+    const announcer = () => document.getElementById('announcer');
+    let lastOpener = null;
+
+    // htmx 4 sends form fields only for forms; the header covers every other request.
+    document.addEventListener('htmx:config:request', (event) => {
+        if (tokenMeta) {
+            event.detail.ctx.request.headers['RequestVerificationToken'] = tokenMeta.content;
+        }
+    });
+
+    function announce(text) {
+        const region = announcer();
+        if (region) {
+            region.textContent = '';
+            window.setTimeout(() => { region.textContent = text; }, 50);
+        }
+    }
+
+    function focusFirstField(container) {
+        const field = container.querySelector('[autofocus], input:not([type=hidden]):not([readonly]), button:not([disabled]), a[href]');
+        field?.focus();
+        if (field instanceof HTMLInputElement) {
+            field.select();
+        }
+    }
+
+    function openDialog(dialog, opener) {
+        if (!dialog) {
+            return;
+        }
+
+        lastOpener = opener;
+        if (dialog.open) {
+            dialog.close();
+        }
+
+        dialog.showModal();
+        focusFirstField(dialog);
+    }
+
+    // The created key must not stay in the page once its dialog closes: put a fresh form back.
+    function resetCreateDialog(dialog) {
+        const body = dialog.querySelector('#create-key-dialog-body');
+        const template = document.getElementById('create-key-form-template');
+        if (body && template && body.querySelector('[data-created-key], .alert.error')) {
+            body.replaceChildren(template.content.cloneNode(true));
+            window.htmx?.process(body);
+        }
+    }
+
+    function startRename(row) {
+        const form = row.querySelector('.rename-form');
+        const name = row.querySelector('.key-name');
+        const input = form?.querySelector('input[name=name]');
+        if (!form || !input) {
+            return;
+        }
+
+        name.hidden = true;
+        form.hidden = false;
+        input.focus();
+        input.select();
+    }
+
+    function cancelRename(row) {
+        const form = row.querySelector('.rename-form');
+        const input = form?.querySelector('input[name=name]');
+        if (!form || !input) {
+            return;
+        }
+
+        input.value = input.dataset.original ?? '';
+        form.hidden = true;
+        row.querySelector('.key-name').hidden = false;
+        row.querySelector('[data-rename-key]')?.focus();
+    }
+
+    async function copyFrom(button) {
+        const field = document.getElementById(button.dataset.copy);
+        if (!field) {
+            return;
+        }
+
+        const label = button.textContent;
+        try {
+            await navigator.clipboard.writeText(field.value);
+            button.textContent = 'Copied';
+            announce('Copied to the clipboard');
+        } catch {
+            // Without clipboard access the text is selected, ready for Ctrl+C.
+            field.focus();
+            field.select();
+            button.textContent = 'Press Ctrl+C';
+        }
+
+        window.setTimeout(() => { button.textContent = label; }, 2500);
+    }
+
+    document.addEventListener('click', (event) => {
+        const target = event.target instanceof Element ? event.target : null;
+        if (!target) {
+            return;
+        }
+
+        const opener = target.closest('[data-open-dialog]');
+        if (opener) {
+            event.preventDefault();
+            openDialog(document.getElementById(opener.dataset.openDialog), opener);
+            return;
+        }
+
+        const closer = target.closest('[data-close-dialog]');
+        if (closer?.closest('dialog')?.open) {
+            event.preventDefault();
+            closer.closest('dialog').close();
+            return;
+        }
+
+        const copy = target.closest('[data-copy]');
+        if (copy) {
+            event.preventDefault();
+            copyFrom(copy);
+            return;
+        }
+
+        const rename = target.closest('[data-rename-key]');
+        if (rename) {
+            event.preventDefault();
+            startRename(rename.closest('tr'));
+            return;
+        }
+
+        const cancel = target.closest('[data-cancel-rename]');
+        if (cancel) {
+            event.preventDefault();
+            cancelRename(cancel.closest('tr'));
+            return;
+        }
+
+        const revoke = target.closest('[data-revoke-key]');
+        if (revoke) {
+            event.preventDefault();
+            const dialog = document.getElementById('revoke-key-dialog');
+            dialog.querySelector('[data-revoke-key-id]').value = revoke.dataset.revokeKey;
+            dialog.querySelector('[data-revoke-label]').textContent = revoke.dataset.keyLabel;
+            openDialog(dialog, revoke);
+        }
+    });
+
+    // Escape in the rename field restores the old name without a request.
+    document.addEventListener('keydown', (event) => {
+        if (event.key === 'Escape' && event.target instanceof Element && event.target.matches('.rename-form input[name=name]')) {
+            event.preventDefault();
+            cancelRename(event.target.closest('tr'));
+        }
+    });
+
+    // 'close' does not bubble; listen while it passes down.
+    document.addEventListener('close', (event) => {
+        const dialog = event.target;
+        if (!(dialog instanceof HTMLDialogElement)) {
+            return;
+        }
+
+        if (dialog.id === 'create-key-dialog') {
+            resetCreateDialog(dialog);
+        }
+
+        const returnTo = lastOpener?.isConnected ? lastOpener : document.querySelector('#create-key-area button:not([disabled])');
+        returnTo?.focus();
+        lastOpener = null;
+    }, true);
+
+    // Sent by the server (HX-Trigger) once a revoke succeeded.
+    document.addEventListener('mentiora:key-revoked', () => {
+        document.getElementById('revoke-key-dialog')?.close();
+        announce('The key was revoked');
+    });
+
+    document.addEventListener('htmx:after:swap', (event) => {
+        const created = document.getElementById('created-api-key');
+        if (created && event.target instanceof Element && event.target.closest('#create-key-dialog')) {
+            created.focus();
+            created.select();
+            return;
+        }
+
+        // After a rename, keyboard focus returns to the row it came from.
+        const row = event.detail?.ctx?.target;
+        if (row instanceof Element && row.matches?.('[data-key-row]')) {
+            const fresh = document.getElementById(row.id);
+            const field = fresh?.querySelector('.rename-form:not([hidden]) input[name=name]');
+            (field ?? fresh?.querySelector('[data-rename-key]'))?.focus();
+        }
+    });
+})();
