@@ -23,6 +23,21 @@ have_postgres_server() {
   compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null
 }
 
+# The same search as Mentiora.Tests/Infrastructure/BrowserFixture.cs.
+find_chromium() {
+  if [ -n "${MENTIORA_CHROMIUM:-}" ]; then
+    command -v "$MENTIORA_CHROMIUM" 2>/dev/null
+    return
+  fi
+  if [ -x /usr/bin/chromium ]; then
+    echo /usr/bin/chromium
+    return
+  fi
+  command -v chromium 2>/dev/null || command -v chromium-browser 2>/dev/null
+}
+
+have_fonts() { [ -n "$(find /usr/share/fonts /usr/local/share/fonts -type f \( -name '*.ttf' -o -name '*.otf' \) -print -quit 2>/dev/null)" ]; }
+
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "The .NET SDK 10 is needed to build and test Mentiora: https://dotnet.microsoft.com/download" >&2
   exit 1
@@ -40,6 +55,28 @@ if [ -z "${MENTIORA_TEST_POSTGRES:-}" ] && ! have_postgres_server; then
     echo "to a connection string of a server where the user may create databases." >&2
     exit 1
   fi
+fi
+
+# The browser tests drive the system Chromium; Playwright's own browser download cannot be used.
+if [ -n "${MENTIORA_CHROMIUM:-}" ] && ! find_chromium >/dev/null; then
+  echo "MENTIORA_CHROMIUM is set to '$MENTIORA_CHROMIUM', which is not an executable Chromium." >&2
+  exit 1
+fi
+if ! find_chromium >/dev/null; then
+  if can_apt_install; then
+    say "Installing Chromium for the browser tests (apt-get install chromium)"
+    apt_install chromium
+  else
+    echo "The browser tests need Chromium." >&2
+    echo "Install it (Debian/Ubuntu: sudo apt-get update && sudo apt-get install chromium), or set MENTIORA_CHROMIUM" >&2
+    echo "to the path of a Chromium or Chrome executable." >&2
+    exit 1
+  fi
+fi
+# Without any font the screenshots show empty boxes instead of text.
+if ! have_fonts && can_apt_install; then
+  say "Installing fonts for the browser screenshots (apt-get install fonts-dejavu-core)"
+  apt_install fonts-dejavu-core
 fi
 
 say "Building"

@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using Mentiora.Grains;
 using Mentiora.Web.Api;
 using Mentiora.Web.Pages;
@@ -10,6 +12,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.WebEncoders;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Serialization;
@@ -96,6 +99,9 @@ builder.Services.AddAntiforgery(o =>
     o.Cookie.SameSite = SameSiteMode.Strict;
 });
 builder.Services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/Projects"));
+
+// Pages show names in any language as they are; HTML-significant characters are still escaped.
+builder.Services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
 
 var app = builder.Build();
 

@@ -1,0 +1,83 @@
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace Mentiora.Tests.Infrastructure;
+
+/// <summary>
+/// A person's browser without JavaScript: keeps cookies, reads the antiforgery token from the
+/// page it is on and posts forms the way the page's form would.
+/// </summary>
+public sealed partial class DashboardClient(MentioraApp app)
+{
+    /// <summary>The password every test account uses.</summary>
+    public const string Password = "correct horse battery staple";
+
+    private string? _lastPage;
+
+    public HttpClient Http { get; } = CreateHttp(app);
+
+    /// <summary>The app's own address, as the pages show it.</summary>
+    public Uri BaseAddress => Http.BaseAddress!;
+
+    /// <summary>Signs up a new account and returns its first project's id.</summary>
+    public async Task<Guid> SignUpAsync(string? email = null)
+    {
+        await GetPageAsync("/signup");
+        var response = await PostFormAsync("/signup", new() { ["Email"] = email ?? NewEmail(), ["Password"] = Password });
+        Assert.True(response.StatusCode == HttpStatusCode.Redirect,
+            $"sign-up should redirect, answered {(int)response.StatusCode}: {Errors(await response.Content.ReadAsStringAsync())}");
+        var match = ProjectInPath().Match(response.Headers.Location!.ToString());
+        Assert.True(match.Success, $"sign-up should lead to the first project, went to {response.Headers.Location}");
+        return Guid.Parse(match.Groups[1].Value);
+    }
+
+    /// <summary>A unique address for a new account.</summary>
+    public static string NewEmail() => $"dev-{Guid.NewGuid():N}@example.com";
+
+    /// <summary>GETs a page, expecting 200, and remembers it as the page forms are posted from.</summary>
+    public async Task<string> GetPageAsync(string url)
+    {
+        var response = await Http.GetAsync(url);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {url} answered {(int)response.StatusCode}");
+        _lastPage = html;
+        return html;
+    }
+
+    /// <summary>Posts a form from the last page fetched, with that page's antiforgery token.</summary>
+    public Task<HttpResponseMessage> PostFormAsync(string url, Dictionary<string, string> fields, bool htmx = false)
+    {
+        var token = AntiforgeryField().Match(_lastPage ?? string.Empty);
+        Assert.True(token.Success, "the page should carry an antiforgery token");
+        var request = new HttpRequestMessage(HttpMethod.Post, url)
+        {
+            Content = new FormUrlEncodedContent(fields.Append(new("__RequestVerificationToken", WebUtility.HtmlDecode(token.Groups[1].Value)))),
+        };
+        if (htmx)
+        {
+            request.Headers.Add("HX-Request", "true");
+        }
+
+        return Http.SendAsync(request);
+    }
+
+    private static string Errors(string html) =>
+        string.Join(" | ", ErrorText().Matches(html).Select(m => WebUtility.HtmlDecode(m.Groups[1].Value.Trim())));
+
+    private static HttpClient CreateHttp(MentioraApp app)
+    {
+        // A real socket client of its own: redirects are looked at, not followed, and cookies kept per visitor.
+        var address = app.Start().BaseAddress;
+        var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() };
+        return new HttpClient(handler) { BaseAddress = address };
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryField();
+
+    [GeneratedRegex("class=\"(?:field-error|alert error)[^\"]*\"[^>]*>([^<]*)<")]
+    private static partial Regex ErrorText();
+
+    [GeneratedRegex("/projects/([0-9a-f-]{36})/")]
+    private static partial Regex ProjectInPath();
+}
