@@ -14,8 +14,8 @@ public sealed class AccountPageTests(EmbeddedDashboardAppFixture fixture) : ICla
         var traces = await browser.GetPageAsync($"/projects/{projectId}/traces");
 
         Assert.Contains("My first project", traces);
-        Assert.Contains($"href=\"/projects/{projectId}/settings\">Settings</a>", traces);
-        Assert.Contains($"href=\"/projects/{projectId}/traces\">Traces</a>", traces);
+        Assert.Matches($"href=\"/projects/{projectId}/settings\"[^>]*>Settings</a>", traces);
+        Assert.Contains($"aria-current=\"page\" href=\"/projects/{projectId}/traces\">Traces</a>", traces);
         Assert.Contains("Sign out", traces);
     }
 

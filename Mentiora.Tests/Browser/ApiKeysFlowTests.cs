@@ -1,0 +1,158 @@
+using System.Net;
+using Mentiora.Tests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Mentiora.Tests.Browser;
+
+/// <summary>
+/// The whole flow a new user follows, in a real Chromium, finding everything by role and
+/// accessible name as the screens name it: sign up, create and copy a key, send a trace with
+/// it, see it in Traces and in Last used, rename (Enter and Escape), hit the limit, revoke.
+/// </summary>
+public sealed class ApiKeysFlowTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
+{
+    private readonly MentioraApp _app = new(TestStorage.NewEmbedded());
+    private HttpClient _api = null!;
+    private IPage _page = null!;
+
+    public async Task InitializeAsync()
+    {
+        _api = _app.Start();
+        _page = await browser.NewPageAsync(_api.BaseAddress!);
+        await SignUpAsync();
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task ANewUserCreatesCopiesUsesRenamesAndRevokesAKey()
+    {
+        await _page.GetByRole(AriaRole.Link, new() { Name = "Settings", Exact = true }).ClickAsync();
+        await Expect(_page.GetByRole(AriaRole.Heading, new() { Name = "API Keys" })).ToBeVisibleAsync();
+        await Expect(_page.GetByRole(AriaRole.Columnheader, new() { Name = "Last used" })).ToBeVisibleAsync();
+
+        // Create, see the key once, copy it.
+        var key = await CreateKeyAsync("Production", copy: true);
+        Assert.Matches("^[A-Za-z0-9_-]{43}$", key);
+        var row = _page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Production" });
+        await Expect(row).ToContainTextAsync(key[..8] + "…");
+        await Expect(row).ToContainTextAsync("Never");
+        Assert.DoesNotContain(key, await _page.ContentAsync());
+
+        // The copied key works for the SDK; the trace shows up and Last used moves.
+        var trace = TraceEvents.Valid();
+        trace["name"] = "browser-flow-trace";
+        Assert.Equal(HttpStatusCode.Accepted, (await _api.SendAsync(TraceEvents.Post(trace, key))).StatusCode);
+        await _page.GetByRole(AriaRole.Link, new() { Name = "Traces", Exact = true }).ClickAsync();
+        await Expect(_page.GetByRole(AriaRole.Link, new() { Name = "browser-flow-trace" })).ToBeVisibleAsync();
+        await _page.GetByRole(AriaRole.Link, new() { Name = "Settings", Exact = true }).ClickAsync();
+        await Expect(row).Not.ToContainTextAsync("Never");
+        await Expect(row).ToContainTextAsync("just now");
+
+        // Rename: Escape restores without a request, Enter saves.
+        var renameRequests = 0;
+        _page.Request += (_, request) => renameRequests += request.Url.Contains("handler=Rename", StringComparison.Ordinal) ? 1 : 0;
+        await row.GetByRole(AriaRole.Button, new() { Name = "Rename key" }).ClickAsync();
+        var nameField = _page.GetByRole(AriaRole.Textbox, new() { Name = "Key name" });
+        await Expect(nameField).ToBeFocusedAsync();
+        await nameField.FillAsync("Something else");
+        await nameField.PressAsync("Escape");
+        await Expect(nameField).ToBeHiddenAsync();
+        await Expect(row).ToContainTextAsync("Production");
+        Assert.Equal(0, renameRequests);
+
+        await row.GetByRole(AriaRole.Button, new() { Name = "Rename key" }).ClickAsync();
+        await nameField.FillAsync("Live traffic");
+        await nameField.PressAsync("Enter");
+        var renamed = _page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Live traffic" });
+        await Expect(renamed).ToBeVisibleAsync();
+        Assert.Equal(1, renameRequests);
+        await _page.ReloadAsync();
+        await Expect(renamed).ToContainTextAsync(key[..8] + "…");
+
+        // Four more keys reach the limit: the button is disabled and says why.
+        for (var i = 2; i <= 5; i++)
+        {
+            await CreateKeyAsync($"Key {i}", copy: false);
+        }
+
+        var create = _page.GetByRole(AriaRole.Button, new() { Name = "Create API Key" });
+        await Expect(create).ToBeDisabledAsync();
+        await Expect(_page.GetByText("Revoke a key to create a new one")).ToBeVisibleAsync();
+        await browser.SaveScreenshotAsync(_page, "Settings.api-keys-at-limit");
+
+        // Revoke: confirm, the row goes, the button comes back without a reload, the key stops working.
+        await renamed.GetByRole(AriaRole.Button, new() { Name = "Revoke key" }).ClickAsync();
+        var confirm = _page.GetByRole(AriaRole.Dialog, new() { Name = "Revoke API key" });
+        await Expect(confirm).ToContainTextAsync("irreversible");
+        await Expect(confirm).ToContainTextAsync("immediately lose access");
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        await Expect(confirm).ToBeHiddenAsync();
+        await Expect(renamed).ToHaveCountAsync(0);
+        await Expect(create).ToBeEnabledAsync();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _api.SendAsync(TraceEvents.Post(TraceEvents.Valid(), key))).StatusCode);
+        await browser.SaveScreenshotAsync(_page, "Settings.api-keys");
+    }
+
+    [Fact]
+    public async Task TheCreateDialogIsUsableFromTheKeyboard()
+    {
+        await _page.GetByRole(AriaRole.Link, new() { Name = "Settings", Exact = true }).ClickAsync();
+        await _page.GetByRole(AriaRole.Button, new() { Name = "Create API Key" }).FocusAsync();
+        await _page.Keyboard.PressAsync("Enter");
+
+        var name = _page.GetByRole(AriaRole.Textbox, new() { Name = "Name", Exact = true });
+        await Expect(name).ToBeFocusedAsync();
+        await _page.Keyboard.TypeAsync("Keyboard");
+        await _page.Keyboard.PressAsync("Enter");
+        var field = _page.GetByRole(AriaRole.Textbox, new() { Name = "API key", Exact = true });
+        await Expect(field).ToBeFocusedAsync();
+
+        // Escape closes the dialog, the key leaves the page, focus returns to the button.
+        var key = await field.InputValueAsync();
+        await _page.Keyboard.PressAsync("Escape");
+        await Expect(_page.GetByRole(AriaRole.Dialog)).ToHaveCountAsync(0);
+        Assert.DoesNotContain(key, await _page.ContentAsync());
+        await Expect(_page.GetByRole(AriaRole.Button, new() { Name = "Create API Key" })).ToBeFocusedAsync();
+    }
+
+    private async Task SignUpAsync()
+    {
+        await _page.GotoAsync("/signup");
+        await _page.GetByLabel("Email").FillAsync(DashboardClient.NewEmail());
+        await _page.GetByLabel("Password").FillAsync(DashboardClient.Password);
+        await _page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+        await Expect(_page.GetByRole(AriaRole.Heading, new() { Name = "Traces" })).ToBeVisibleAsync();
+    }
+
+    private async Task<string> CreateKeyAsync(string name, bool copy)
+    {
+        await _page.GetByRole(AriaRole.Button, new() { Name = "Create API Key" }).ClickAsync();
+        var dialog = _page.GetByRole(AriaRole.Dialog, new() { Name = "Create API Key" });
+        await dialog.GetByRole(AriaRole.Textbox, new() { Name = "Name", Exact = true }).FillAsync(name);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Create", Exact = true }).ClickAsync();
+
+        var created = _page.GetByRole(AriaRole.Dialog, new() { Name = "API key created" });
+        var field = created.GetByRole(AriaRole.Textbox, new() { Name = "API key", Exact = true });
+        await Expect(field).ToHaveAttributeAsync("readonly", string.Empty);
+        await Expect(created).ToContainTextAsync("will not be shown again");
+        var key = await field.InputValueAsync();
+        if (copy)
+        {
+            await page_clipboard_reset();
+            await created.GetByRole(AriaRole.Button, new() { Name = "Copy", Exact = true }).ClickAsync();
+            await Expect(created.GetByRole(AriaRole.Button, new() { Name = "Copied" })).ToBeVisibleAsync();
+            Assert.Equal(key, await _page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
+            await browser.SaveScreenshotAsync(_page, "Settings.key-created");
+        }
+
+        await created.GetByRole(AriaRole.Link, new() { Name = "Done" }).ClickAsync();
+        await Expect(created).ToHaveCountAsync(0);
+        await Expect(_page.GetByRole(AriaRole.Row).Filter(new() { HasText = name })).ToBeVisibleAsync();
+        return key;
+
+        // The headless browser shares one clipboard: clear it so only our copy can put the key there.
+        Task page_clipboard_reset() => _page.EvaluateAsync("() => navigator.clipboard.writeText('')");
+    }
+}
