@@ -46,6 +46,7 @@ public sealed class ApiKeysFlowTests(BrowserFixture browser) : IClassFixture<Bro
         Assert.Equal(HttpStatusCode.Accepted, (await _api.SendAsync(TraceEvents.Post(trace, key))).StatusCode);
         await _page.GetByRole(AriaRole.Link, new() { Name = "Traces", Exact = true }).ClickAsync();
         await Expect(_page.GetByRole(AriaRole.Link, new() { Name = "browser-flow-trace" })).ToBeVisibleAsync();
+        await browser.SaveScreenshotAsync(_page, "Traces.list");
         await _page.GetByRole(AriaRole.Link, new() { Name = "Settings", Exact = true }).ClickAsync();
         await Expect(row).Not.ToContainTextAsync("Never");
         await Expect(row).ToContainTextAsync("just now");

@@ -66,6 +66,9 @@ public abstract partial class SettingsPageTests(DashboardAppFixture fixture)
         Assert.Contains(">CI/CD<", afterRename.Replace("\n", string.Empty).Replace(" ", string.Empty));
         Assert.DoesNotContain("Old name", afterRename);
 
+        await browser.PostFormAsync(Handler(projectId, "Rename"), new() { ["keyId"] = keyId, ["name"] = "   " });
+        Assert.Contains(">Unnamed<", await browser.GetPageAsync(Settings(projectId)));
+
         var revoked = await browser.PostFormAsync(Handler(projectId, "Revoke"), new() { ["keyId"] = keyId });
         Assert.Equal(HttpStatusCode.Redirect, revoked.StatusCode);
         var afterRevoke = await browser.GetPageAsync(Settings(projectId));
