@@ -105,6 +105,9 @@ builder.Services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new T
 
 var app = builder.Build();
 
+// Browsers may send traces from other origins; the key decides which (see IngestionCorsMiddleware).
+app.UseWhen(context => context.Request.Path.StartsWithSegments("/api/v1/traces"), traces => traces.UseMiddleware<IngestionCorsMiddleware>());
+
 // API errors are JSON in the SDKs' shape, whatever produced them.
 app.UseWhen(IsApiRequest, api =>
 {

@@ -1,0 +1,410 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace Mentiora.Grains.Keys;
+
+/// <summary>Verifies and mints the HS256 JWTs in which a customer's server vouches for its signed-in end users.</summary>
+public static class IdentityTokens
+{
+    /// <summary>Longest lifetime, <c>exp - iat</c>, a token may claim.</summary>
+    public const int MaxLifetimeSeconds = 3600;
+
+    /// <summary>How far the customer's clock may drift from ours before <c>iat</c> or <c>exp</c> count against a token.</summary>
+    public const int ClockLeewaySeconds = 30;
+
+    /// <summary>Longest token considered at all; real tokens are a few hundred characters.</summary>
+    public const int MaxTokenLength = 8192;
+
+    /// <summary>Longest <c>sub</c>, <c>name</c> or <c>email</c> accepted, in UTF-16 code units.</summary>
+    public const int MaxClaimLength = 256;
+
+    // base64url of {"alg":"HS256","typ":"JWT"}, byte for byte what jsonwebtoken and PyJWT emit.
+    private const string MintedHeader = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
+
+    // 9999-12-31T23:59:59Z, the last second DateTimeOffset can hold; bounding iat and exp by it
+    // also keeps the tick arithmetic below from overflowing.
+    private const long MaxUnixSeconds = 253_402_300_799;
+
+    // Duplicate claims are refused because two parsers could each pick a different "sub".
+    private static readonly JsonDocumentOptions JsonOptions = new() { AllowDuplicateProperties = false };
+
+    /// <summary>Checks a token's form, algorithm and signature, then its claims, and says whose it is.</summary>
+    public static IdentityTokenVerification Verify(string? token, ReadOnlySpan<byte> signingKey, DateTimeOffset now)
+    {
+        // An empty key would let anyone sign; treat a missing secret as a refusal, not as a key.
+        if (signingKey.IsEmpty)
+        {
+            return IdentityTokenVerification.Invalid("no signing key is configured");
+        }
+
+        if (string.IsNullOrEmpty(token))
+        {
+            return IdentityTokenVerification.Invalid("the token is empty");
+        }
+
+        // Checked before any decoding so an oversized input costs nothing but a length comparison.
+        if (token.Length > MaxTokenLength)
+        {
+            return IdentityTokenVerification.Invalid($"the token is longer than {MaxTokenLength} characters");
+        }
+
+        var firstDot = token.IndexOf('.');
+        var lastDot = token.LastIndexOf('.');
+        if (firstDot < 0 || firstDot == lastDot || token.IndexOf('.', firstDot + 1) != lastDot)
+        {
+            return IdentityTokenVerification.Invalid("the token is not three dot-separated parts");
+        }
+
+        var headerPart = token.AsSpan(0, firstDot);
+        var payloadPart = token.AsSpan(firstDot + 1, lastDot - firstDot - 1);
+        var signaturePart = token.AsSpan(lastDot + 1);
+
+        // Every part is checked up front so the signed text is known to be plain ASCII.
+        if (!TryDecode(headerPart, out var header)
+            || !TryDecode(payloadPart, out var payload)
+            || !TryDecode(signaturePart, out var signature))
+        {
+            return IdentityTokenVerification.Invalid("the token is not base64url");
+        }
+
+        // The header has to be read before the signature because it names the algorithm;
+        // nothing else in it is trusted.
+        var headerProblem = HeaderProblem(header);
+        if (headerProblem is not null)
+        {
+            return IdentityTokenVerification.Invalid(headerProblem);
+        }
+
+        if (!SignatureMatches(token.AsSpan(0, lastDot), signature, signingKey))
+        {
+            return IdentityTokenVerification.Invalid("the signature does not match");
+        }
+
+        return CheckClaims(payload, now);
+    }
+
+    /// <summary>Creates a token for the end user, issued now and valid for the lifetime, signed with HS256.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The lifetime is not within (0, 1 hour], or now is outside the representable range.</exception>
+    /// <exception cref="ArgumentException">The key is empty, or the user's fields would not pass <see cref="Verify"/>.</exception>
+    public static string Mint(EndUser user, ReadOnlySpan<byte> signingKey, DateTimeOffset now, TimeSpan lifetime)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        if (signingKey.IsEmpty)
+        {
+            throw new ArgumentException("A signing key is required.", nameof(signingKey));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lifetime, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(lifetime, TimeSpan.FromSeconds(MaxLifetimeSeconds));
+
+        // A token this method makes must never be one Verify refuses.
+        var userProblem = TextProblem("sub", user.Id, required: true)
+            ?? (user.Name is null ? null : TextProblem("name", user.Name, required: false))
+            ?? (user.Email is null ? null : TextProblem("email", user.Email, required: false));
+        if (userProblem is not null)
+        {
+            throw new ArgumentException($"The end user cannot be put in a token: {userProblem}.", nameof(user));
+        }
+
+        var issuedAt = now.ToUnixTimeSeconds();
+        if (issuedAt < 0 || issuedAt > MaxUnixSeconds - MaxLifetimeSeconds)
+        {
+            throw new ArgumentOutOfRangeException(nameof(now), now, "The time cannot be written as a token timestamp.");
+        }
+
+        // Rounded up so a sub-second lifetime still yields exp > iat, which Verify requires.
+        var lifetimeSeconds = (lifetime.Ticks + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond;
+
+        var json = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(json))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("sub", user.Id);
+            if (!string.IsNullOrEmpty(user.Name))
+            {
+                writer.WriteString("name", user.Name);
+            }
+
+            if (!string.IsNullOrEmpty(user.Email))
+            {
+                writer.WriteString("email", user.Email);
+            }
+
+            writer.WriteNumber("iat", issuedAt);
+            writer.WriteNumber("exp", issuedAt + lifetimeSeconds);
+            writer.WriteEndObject();
+        }
+
+        var signingInput = MintedHeader + "." + Base64Url.EncodeToString(json.WrittenSpan);
+        Span<byte> signature = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        HMACSHA256.HashData(signingKey, Encoding.ASCII.GetBytes(signingInput), signature);
+        return signingInput + "." + Base64Url.EncodeToString(signature);
+    }
+
+    /// <summary>The HMAC key for a signing secret: the UTF-8 bytes of the secret exactly as shown, as JWT libraries use a string secret.</summary>
+    public static byte[] SigningKey(string signingSecret)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(signingSecret);
+        return Encoding.UTF8.GetBytes(signingSecret);
+    }
+
+    private static bool TryDecode(ReadOnlySpan<char> part, out byte[] bytes)
+    {
+        bytes = [];
+
+        // .NET's decoder skips whitespace and accepts padding, neither of which a JWT may contain;
+        // refusing them leaves each token exactly one spelling.
+        foreach (var c in part)
+        {
+            if (!IsBase64UrlChar(c))
+            {
+                return false;
+            }
+        }
+
+        var buffer = new byte[Base64Url.GetMaxDecodedLength(part.Length)];
+        if (Base64Url.DecodeFromChars(part, buffer, out _, out var written) != OperationStatus.Done)
+        {
+            return false;
+        }
+
+        bytes = buffer.AsSpan(0, written).ToArray();
+        return true;
+    }
+
+    private static bool IsBase64UrlChar(char c) =>
+        c is (>= 'A' and <= 'Z') or (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_';
+
+    private static string? HeaderProblem(byte[] header)
+    {
+        using var document = ParseObject(header, "header", out var parseProblem);
+        if (document is null)
+        {
+            return parseProblem;
+        }
+
+        var root = document.RootElement;
+
+        // Only HS256 is accepted, so "none", a stronger HMAC or a public-key algorithm can never
+        // be used to pass off a token the secret did not sign.
+        if (!root.TryGetProperty("alg", out var alg) || alg.ValueKind != JsonValueKind.String || !alg.ValueEquals("HS256"))
+        {
+            return "the algorithm must be HS256";
+        }
+
+        if (root.TryGetProperty("typ", out var typ)
+            && (ReadString(typ, out var typValue) is not null || !string.Equals(typValue, "JWT", StringComparison.OrdinalIgnoreCase)))
+        {
+            return "the token type must be JWT";
+        }
+
+        // RFC 7515 requires refusing a critical extension one does not understand, and we understand none.
+        if (root.TryGetProperty("crit", out _))
+        {
+            return "critical header extensions are not supported";
+        }
+
+        return null;
+    }
+
+    private static bool SignatureMatches(ReadOnlySpan<char> signingInput, byte[] signature, ReadOnlySpan<byte> signingKey)
+    {
+        var input = new byte[signingInput.Length];
+        Encoding.ASCII.GetBytes(signingInput, input);
+        Span<byte> expected = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        HMACSHA256.HashData(signingKey, input, expected);
+
+        // Fixed-time, so response times do not reveal how much of a forged signature was right.
+        return CryptographicOperations.FixedTimeEquals(expected, signature);
+    }
+
+    private static IdentityTokenVerification CheckClaims(byte[] payload, DateTimeOffset now)
+    {
+        using var document = ParseObject(payload, "payload", out var parseProblem);
+        if (document is null)
+        {
+            return IdentityTokenVerification.Invalid(parseProblem);
+        }
+
+        // Every claim is read before any is judged; the first problem found, in claim order, is reported.
+        var claims = document.RootElement;
+        var subProblem = ReadRequiredText(claims, "sub", out var sub);
+        var nameProblem = ReadOptionalText(claims, "name", out var name);
+        var emailProblem = ReadOptionalText(claims, "email", out var email);
+        var issuedAtProblem = ReadSeconds(claims, "iat", out var issuedAt);
+        var expiresAtProblem = ReadSeconds(claims, "exp", out var expiresAt);
+        if ((subProblem ?? nameProblem ?? emailProblem ?? issuedAtProblem ?? expiresAtProblem) is { } problem)
+        {
+            return IdentityTokenVerification.Invalid(problem);
+        }
+
+        if (expiresAt <= issuedAt)
+        {
+            return IdentityTokenVerification.Invalid("exp must be later than iat");
+        }
+
+        if (expiresAt - issuedAt > MaxLifetimeSeconds)
+        {
+            return IdentityTokenVerification.Invalid($"the lifetime is longer than {MaxLifetimeSeconds} seconds");
+        }
+
+        // Ticks rather than whole seconds, so "now" is not rounded in the token's favour.
+        var nowTicks = now.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+        var leewayTicks = ClockLeewaySeconds * TimeSpan.TicksPerSecond;
+        if (issuedAt * TimeSpan.TicksPerSecond > nowTicks + leewayTicks)
+        {
+            return IdentityTokenVerification.Invalid("iat is in the future");
+        }
+
+        if (nowTicks > expiresAt * TimeSpan.TicksPerSecond + leewayTicks)
+        {
+            return IdentityTokenVerification.Expired();
+        }
+
+        return IdentityTokenVerification.Valid(new EndUser(sub, name, email));
+    }
+
+    // Returns null, with the problem, unless the bytes are a single JSON object with unique property names.
+    private static JsonDocument? ParseObject(byte[] json, string part, out string problem)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, JsonOptions);
+        }
+        catch (JsonException)
+        {
+            problem = $"the {part} is not valid JSON or repeats a property";
+            return null;
+        }
+
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            document.Dispose();
+            problem = $"the {part} is not a JSON object";
+            return null;
+        }
+
+        problem = string.Empty;
+        return document;
+    }
+
+    // Returns what is wrong with the value as a phrase completing "the X claim ...", or null.
+    private static string? ReadString(JsonElement element, out string value)
+    {
+        value = string.Empty;
+        if (element.ValueKind != JsonValueKind.String)
+        {
+            return "must be a string";
+        }
+
+        try
+        {
+            value = element.GetString() ?? string.Empty;
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            // Thrown for escapes such as a lone \ud800 that decode to no valid text.
+            return "is not valid text";
+        }
+    }
+
+    private static string? ReadRequiredText(JsonElement claims, string claim, out string value)
+    {
+        value = string.Empty;
+        if (!claims.TryGetProperty(claim, out var element))
+        {
+            return $"the {claim} claim is missing";
+        }
+
+        if (ReadString(element, out value) is { } problem)
+        {
+            return $"the {claim} claim {problem}";
+        }
+
+        return TextProblem(claim, value, required: true);
+    }
+
+    private static string? ReadOptionalText(JsonElement claims, string claim, out string? value)
+    {
+        value = null;
+        if (!claims.TryGetProperty(claim, out var element))
+        {
+            return null;
+        }
+
+        if (ReadString(element, out var text) is { } problem)
+        {
+            return $"the {claim} claim {problem}";
+        }
+
+        // An empty name or address says nothing, so it is kept as absent rather than shown blank.
+        value = text.Length == 0 ? null : text;
+        return TextProblem(claim, text, required: false);
+    }
+
+    private static string? TextProblem(string claim, string text, bool required)
+    {
+        if (required && text.Length == 0)
+        {
+            return $"the {claim} claim is empty";
+        }
+
+        if (text.Length > MaxClaimLength)
+        {
+            return $"the {claim} claim is longer than {MaxClaimLength} characters";
+        }
+
+        // These values end up in logs and on pages, where control characters could forge lines or hide text.
+        foreach (var c in text)
+        {
+            if (char.IsControl(c))
+            {
+                return $"the {claim} claim contains control characters";
+            }
+        }
+
+        return null;
+    }
+
+    private static string? ReadSeconds(JsonElement claims, string claim, out long seconds)
+    {
+        seconds = 0;
+        if (!claims.TryGetProperty(claim, out var element))
+        {
+            return $"the {claim} claim is missing";
+        }
+
+        if (element.ValueKind != JsonValueKind.Number)
+        {
+            return $"the {claim} claim must be a number";
+        }
+
+        if (!element.TryGetInt64(out seconds))
+        {
+            // Some encoders write whole numbers as 1.7e9 or 1700000000.0; decimal holds those exactly.
+            if (!element.TryGetDecimal(out var value) || value < 0 || value > MaxUnixSeconds)
+            {
+                return $"the {claim} claim is out of range";
+            }
+
+            if (decimal.Truncate(value) != value)
+            {
+                return $"the {claim} claim must be whole seconds";
+            }
+
+            seconds = (long)value;
+        }
+
+        if (seconds < 0 || seconds > MaxUnixSeconds)
+        {
+            return $"the {claim} claim is out of range";
+        }
+
+        return null;
+    }
+}
