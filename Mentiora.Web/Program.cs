@@ -88,7 +88,7 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
         o.SlidingExpiration = true;
     })
     .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-builder.Services.AddAuthorization();
+builder.Services.AddAuthorization(SecretKeyPolicy.Add);
 builder.Services.AddControllers();
 
 // htmx sends the antiforgery token in this header (from a meta tag); plain forms send the hidden field.

@@ -35,6 +35,22 @@ public interface IProjectGrain : IGrainWithGuidKey
     [Alias("RemoveMember")]
     Task<MemberChangeOutcome> RemoveMember(string actor, string memberAccountKey);
 
+    /// <summary>Adds an origin a browser may send traces from with the key's publishable key.</summary>
+    [Alias("AddAllowedOrigin")]
+    Task<OriginChange> AddAllowedOrigin(string actor, Guid keyId, string origin);
+
+    /// <summary>Removes one of the key's allowed origins.</summary>
+    [Alias("RemoveAllowedOrigin")]
+    Task<OriginChange> RemoveAllowedOrigin(string actor, Guid keyId, string origin);
+
+    /// <summary>Checks a browser request: the publishable key, the page's origin and the optional identity token; notes the use.</summary>
+    [Alias("AuthenticateBrowser")]
+    Task<BrowserAuthentication> AuthenticateBrowser(string publishableKey, string? origin, string? identityToken);
+
+    /// <summary>Signs an identity token for an end user with the key's signing secret; null when the key is gone.</summary>
+    [Alias("MintIdentityToken")]
+    Task<MintedIdentityToken?> MintIdentityToken(Guid keyId, Keys.EndUser user, TimeSpan lifetime);
+
     /// <summary>Checks a key's SHA-256 against the key with that prefix and notes the use; null when it does not match.</summary>
     [Alias("Authenticate")]
     Task<AuthenticatedApiKey?> Authenticate(string prefix, byte[] keyHash);

@@ -23,7 +23,13 @@ public sealed class ProjectGrain(
     // A prefix is 48 random bits; colliding even twice in a row means something is wrong with the RNG.
     private const int MaxClaimAttempts = 5;
 
+    /// <summary>Most origins one key may allow.</summary>
+    public const int MaxAllowedOrigins = 20;
+
     private readonly IDataProtector _signingSecrets = dataProtection.CreateProtector(SigningSecretPurpose);
+
+    // Unprotected signing keys, kept only in memory: unprotecting on every browser request would cost more than the check.
+    private readonly Dictionary<Guid, byte[]> _signingKeys = [];
     private IGrainTimer? _lastUsedFlush;
     private bool _lastUsedUnsaved;
 
@@ -137,6 +143,7 @@ public sealed class ProjectGrain(
         // Remove the key here first: from this moment Authenticate rejects it on every silo,
         // whatever happens to the directory entries afterwards.
         Keys.Remove(stored);
+        _signingKeys.Remove(stored.Id);
         await project.WriteStateAsync();
         await ReleaseDirectoryEntries(stored, new KeyOwner(this.GetPrimaryKey(), stored.Id));
         return true;
@@ -193,21 +200,106 @@ public sealed class ProjectGrain(
         return MemberChangeOutcome.Done;
     }
 
+    public async Task<OriginChange> AddAllowedOrigin(string actor, Guid keyId, string origin)
+    {
+        var stored = IsMember(actor) ? Keys.Find(k => k.Id == keyId) : null;
+        if (stored is null)
+        {
+            return new OriginChange(OriginChangeOutcome.NotFound, null, null);
+        }
+
+        if (!AllowedOrigin.TryParse(origin, out var parsed, out var error))
+        {
+            return new OriginChange(OriginChangeOutcome.Invalid, null, error);
+        }
+
+        var normalized = parsed.ToString();
+        if (stored.AllowedOrigins.Contains(normalized))
+        {
+            return new OriginChange(OriginChangeOutcome.Unchanged, normalized, $"{normalized} is already allowed.");
+        }
+
+        if (stored.AllowedOrigins.Count >= MaxAllowedOrigins)
+        {
+            return new OriginChange(OriginChangeOutcome.TooMany, normalized,
+                $"A key can allow at most {MaxAllowedOrigins} origins. Remove one, or use a wildcard like https://*.example.com.");
+        }
+
+        stored.AllowedOrigins.Add(normalized);
+        await project.WriteStateAsync();
+        return new OriginChange(OriginChangeOutcome.Done, normalized, null);
+    }
+
+    public async Task<OriginChange> RemoveAllowedOrigin(string actor, Guid keyId, string origin)
+    {
+        var stored = IsMember(actor) ? Keys.Find(k => k.Id == keyId) : null;
+        if (stored is null)
+        {
+            return new OriginChange(OriginChangeOutcome.NotFound, null, null);
+        }
+
+        if (!stored.AllowedOrigins.Remove(origin))
+        {
+            return new OriginChange(OriginChangeOutcome.Unchanged, origin, $"{origin} is not one of this key's origins.");
+        }
+
+        await project.WriteStateAsync();
+        return new OriginChange(OriginChangeOutcome.Done, origin, null);
+    }
+
+    public Task<BrowserAuthentication> AuthenticateBrowser(string publishableKey, string? origin, string? identityToken)
+    {
+        var stored = Keys.Find(k => k.PublishableKey == publishableKey);
+        if (stored is null)
+        {
+            return Refuse(BrowserAuthenticationOutcome.UnknownKey, null);
+        }
+
+        if (!AllowedOrigin.MatchesAny(stored.AllowedOrigins, origin))
+        {
+            return Refuse(BrowserAuthenticationOutcome.OriginNotAllowed, null);
+        }
+
+        EndUser? user = null;
+        if (identityToken is not null)
+        {
+            var verification = IdentityTokens.Verify(identityToken, SigningKey(stored), clock.GetUtcNow());
+            switch (verification.Check)
+            {
+                case IdentityTokenCheck.Expired:
+                    return Refuse(BrowserAuthenticationOutcome.IdentityTokenExpired, verification.Problem);
+                case IdentityTokenCheck.Invalid:
+                    return Refuse(BrowserAuthenticationOutcome.IdentityTokenInvalid, verification.Problem);
+            }
+
+            user = verification.User;
+        }
+
+        var key = MarkUsed(stored);
+        return Task.FromResult(new BrowserAuthentication(BrowserAuthenticationOutcome.Authenticated, key, user, null));
+
+        static Task<BrowserAuthentication> Refuse(BrowserAuthenticationOutcome outcome, string? problem) =>
+            Task.FromResult(new BrowserAuthentication(outcome, null, null, problem));
+    }
+
+    public Task<MintedIdentityToken?> MintIdentityToken(Guid keyId, EndUser user, TimeSpan lifetime)
+    {
+        var stored = Keys.Find(k => k.Id == keyId);
+        if (stored is null)
+        {
+            return Task.FromResult<MintedIdentityToken?>(null);
+        }
+
+        var now = clock.GetUtcNow();
+        var token = IdentityTokens.Mint(user, SigningKey(stored), now, lifetime);
+        var issuedAt = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
+        return Task.FromResult<MintedIdentityToken?>(new MintedIdentityToken(token, issuedAt + TimeSpan.FromSeconds(Math.Ceiling(lifetime.TotalSeconds))));
+    }
+
     public Task<AuthenticatedApiKey?> Authenticate(string prefix, byte[] keyHash)
     {
         var stored = Keys.Find(k => k.Prefix == prefix);
-        if (stored is null || !ApiKeyMaterial.HashesMatch(stored.Hash, keyHash))
-        {
-            return Task.FromResult<AuthenticatedApiKey?>(null);
-        }
-
-        stored.LastUsedAt = clock.GetUtcNow();
-        _lastUsedUnsaved = true;
-        _lastUsedFlush ??= this.RegisterGrainTimer(
-            FlushLastUsed,
-            new GrainTimerCreationOptions(LastUsedFlushInterval, LastUsedFlushInterval) { KeepAlive = false });
-
-        return Task.FromResult<AuthenticatedApiKey?>(new AuthenticatedApiKey(this.GetPrimaryKey(), stored.Id, stored.Prefix));
+        return Task.FromResult(stored is not null && ApiKeyMaterial.HashesMatch(stored.Hash, keyHash) ? MarkUsed(stored) : null);
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -259,6 +351,27 @@ public sealed class ProjectGrain(
     {
         await GrainFactory.GetGrain<IApiKeyPrefixGrain>(stored.Prefix).Release(owner);
         await GrainFactory.GetGrain<IPublishableKeyGrain>(stored.PublishableKey).Release(owner);
+    }
+
+    private AuthenticatedApiKey MarkUsed(StoredApiKey stored)
+    {
+        stored.LastUsedAt = clock.GetUtcNow();
+        _lastUsedUnsaved = true;
+        _lastUsedFlush ??= this.RegisterGrainTimer(
+            FlushLastUsed,
+            new GrainTimerCreationOptions(LastUsedFlushInterval, LastUsedFlushInterval) { KeepAlive = false });
+        return new AuthenticatedApiKey(this.GetPrimaryKey(), stored.Id, stored.Prefix);
+    }
+
+    private byte[] SigningKey(StoredApiKey stored)
+    {
+        if (!_signingKeys.TryGetValue(stored.Id, out var key))
+        {
+            key = IdentityTokens.SigningKey(_signingSecrets.Unprotect(stored.ProtectedSigningSecret));
+            _signingKeys[stored.Id] = key;
+        }
+
+        return key;
     }
 
     private bool IsMember(string actor) => Exists && project.State.Members.Contains(actor);

@@ -7,6 +7,17 @@ public static class ApiErrors
 
     public static ApiError InvalidApiKey(string message) => new(StatusCodes.Status401Unauthorized, "invalid_api_key", message);
 
+    public static ApiError OriginNotAllowed(string message) => new(StatusCodes.Status403Forbidden, "origin_not_allowed", message);
+
+    public static ApiError IdentityTokenExpired() => new(StatusCodes.Status401Unauthorized, "identity_token_expired",
+        "The identity token has expired. Fetch a new one from your server and retry.");
+
+    public static ApiError IdentityTokenInvalid(string? problem) => new(StatusCodes.Status401Unauthorized, "identity_token_invalid",
+        $"The identity token was refused{(problem is null ? string.Empty : $": {problem}")}. Sign it with this key's signing secret (HS256, sub, iat and exp, at most one hour).");
+
+    public static ApiError InvalidRequest(string message, IReadOnlyDictionary<string, string>? details = null) =>
+        new(StatusCodes.Status400BadRequest, "invalid_request", message, details);
+
     public static ApiError InsufficientPermissions(string message) => new(StatusCodes.Status403Forbidden, "insufficient_permissions", message);
 
     public static ApiError InvalidJson(string message) => new(StatusCodes.Status400BadRequest, "invalid_json", message);

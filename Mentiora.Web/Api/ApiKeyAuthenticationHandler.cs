@@ -31,6 +31,25 @@ public sealed class ApiKeyAuthenticationHandler(
     /// <summary>Claim carrying the key's prefix, safe to log.</summary>
     public const string KeyPrefixClaim = "mentiora:key_prefix";
 
+    /// <summary>Claim saying which kind of key authenticated: <see cref="SecretKind"/> or <see cref="PublishableKind"/>.</summary>
+    public const string KeyKindClaim = "mentiora:key_kind";
+
+    /// <summary>A secret API key: every API.</summary>
+    public const string SecretKind = "secret";
+
+    /// <summary>A publishable key: sending traces from allowed origins only.</summary>
+    public const string PublishableKind = "publishable";
+
+    /// <summary>Claims carrying the end user of a verified identity token.</summary>
+    public const string EndUserIdClaim = "mentiora:end_user_id";
+
+    public const string EndUserNameClaim = "mentiora:end_user_name";
+
+    public const string EndUserEmailClaim = "mentiora:end_user_email";
+
+    /// <summary>The header the browser SDK sends identity tokens in.</summary>
+    public const string IdentityTokenHeader = "X-Mentiora-Identity-Token";
+
     private const string BearerScheme = "Bearer";
 
     private const string HowToSend = "Send 'Authorization: Bearer <your API key>'.";
@@ -71,6 +90,11 @@ public sealed class ApiKeyAuthenticationHandler(
                 "The API key contains whitespace. Check MENTIORA_API_KEY for spaces, line breaks or quotes copied along with the key."));
         }
 
+        if (key.StartsWith(ApiKeyMaterial.PublishablePrefix, StringComparison.Ordinal))
+        {
+            return await AuthenticateBrowserAsync(key);
+        }
+
         if (key.Length == ApiKeyMaterial.PrefixLength)
         {
             return Refuse(ApiErrors.InvalidApiKey(
@@ -94,13 +118,65 @@ public sealed class ApiKeyAuthenticationHandler(
             return Refuse(ApiErrors.InvalidApiKey(NotAValidKey));
         }
 
-        var identity = new ClaimsIdentity(
-            [
-                new Claim(ProjectIdClaim, authenticated.ProjectId.ToString()),
-                new Claim(KeyIdClaim, authenticated.KeyId.ToString()),
-                new Claim(KeyPrefixClaim, authenticated.Prefix),
-            ],
-            SchemeName);
+        return Success(authenticated, SecretKind, null);
+    }
+
+    private async Task<AuthenticateResult> AuthenticateBrowserAsync(string publishableKey)
+    {
+        var origin = Request.Headers.Origin.ToString();
+        if (origin.Length == 0)
+        {
+            return Refuse(ApiErrors.OriginNotAllowed(
+                "Publishable keys (pk_live_…) work only from web pages, whose browsers send an Origin header. On a server, use the secret API key."));
+        }
+
+        var token = Request.Headers[IdentityTokenHeader].ToString();
+        var owner = await grains.GetGrain<IPublishableKeyGrain>(publishableKey).GetOwner();
+        var result = owner is null
+            ? null
+            : await grains.GetGrain<IProjectGrain>(owner.ProjectId).AuthenticateBrowser(publishableKey, origin, token.Length == 0 ? null : token);
+        switch (result?.Outcome)
+        {
+            case null or BrowserAuthenticationOutcome.UnknownKey:
+                return Refuse(ApiErrors.InvalidApiKey(
+                    "The publishable key is not valid. Its API key may have been revoked; copy the current publishable key from Settings → API Keys."));
+            case BrowserAuthenticationOutcome.OriginNotAllowed:
+                Logger.LogInformation("Refused a publishable key of project {ProjectId} from origin {Origin}", owner!.ProjectId, origin);
+                return Refuse(ApiErrors.OriginNotAllowed(
+                    $"The origin {origin} is not allowed for this publishable key. Add it in Settings → API Keys → Allowed origins."));
+            case BrowserAuthenticationOutcome.IdentityTokenExpired:
+                return Refuse(ApiErrors.IdentityTokenExpired());
+            case BrowserAuthenticationOutcome.IdentityTokenInvalid:
+                return Refuse(ApiErrors.IdentityTokenInvalid(result.Problem));
+            default:
+                return Success(result.Key!, PublishableKind, result.User);
+        }
+    }
+
+    private static AuthenticateResult Success(AuthenticatedApiKey key, string kind, EndUser? user)
+    {
+        var claims = new List<Claim>
+        {
+            new(ProjectIdClaim, key.ProjectId.ToString()),
+            new(KeyIdClaim, key.KeyId.ToString()),
+            new(KeyPrefixClaim, key.Prefix),
+            new(KeyKindClaim, kind),
+        };
+        if (user is not null)
+        {
+            claims.Add(new Claim(EndUserIdClaim, user.Id));
+            if (user.Name is not null)
+            {
+                claims.Add(new Claim(EndUserNameClaim, user.Name));
+            }
+
+            if (user.Email is not null)
+            {
+                claims.Add(new Claim(EndUserEmailClaim, user.Email));
+            }
+        }
+
+        var identity = new ClaimsIdentity(claims, SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
@@ -112,7 +188,8 @@ public sealed class ApiKeyAuthenticationHandler(
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        ApiErrors.InsufficientPermissions("This key may not use this API.").WriteAsync(Response);
+        ApiErrors.InsufficientPermissions(
+            "Publishable keys may only send traces. Call this API from your server with the secret API key.").WriteAsync(Response);
 
     private AuthenticateResult Refuse(ApiError error)
     {

@@ -1,10 +1,9 @@
-using System.Buffers;
+using System.Security.Claims;
+using Mentiora.Grains.Keys;
 using Mentiora.Web.Traces;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 
 namespace Mentiora.Web.Api;
 
@@ -17,13 +16,13 @@ public sealed class TracesController(TraceWriter writer, IOptions<IngestionOptio
     [HttpPost]
     public async Task<IActionResult> Post(CancellationToken cancellationToken)
     {
-        if (!IsJson(Request.ContentType))
+        if (!JsonRequest.IsJson(Request.ContentType))
         {
             return ApiErrors.UnsupportedMediaType(Request.ContentType).ToResult();
         }
 
         var limit = options.Value.MaxBodyBytes;
-        var body = await ReadBodyAsync(limit, cancellationToken);
+        var body = await JsonRequest.ReadBodyAsync(HttpContext, limit, cancellationToken);
         if (body is null)
         {
             return ApiErrors.PayloadTooLarge(limit).ToResult();
@@ -39,7 +38,8 @@ public sealed class TracesController(TraceWriter writer, IOptions<IngestionOptio
             Guid.Parse(User.FindFirst(ApiKeyAuthenticationHandler.ProjectIdClaim)!.Value),
             Guid.Parse(User.FindFirst(ApiKeyAuthenticationHandler.KeyIdClaim)!.Value),
             clock.GetUtcNow(),
-            trace);
+            trace,
+            EndUserOf(User));
 
         return await writer.WriteAsync(record) switch
         {
@@ -49,46 +49,8 @@ public sealed class TracesController(TraceWriter writer, IOptions<IngestionOptio
         };
     }
 
-    private static bool IsJson(string? contentType) =>
-        MediaTypeHeaderValue.TryParse(contentType, out var parsed)
-        && (parsed.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
-            || parsed.MediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
-
-    /// <summary>Reads the whole body, or returns null as soon as it passes the limit.</summary>
-    private async Task<ArrayBufferWriter<byte>?> ReadBodyAsync(long limit, CancellationToken cancellationToken)
-    {
-        if (Request.ContentLength > limit)
-        {
-            return null;
-        }
-
-        // Let the server stop reading at the limit too, even when the configured limit is above its default.
-        if (HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
-        {
-            sizeFeature.MaxRequestBodySize = limit + 1;
-        }
-
-        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(Request.ContentLength ?? 4096, limit) + 1);
-        try
-        {
-            while (true)
-            {
-                var read = await Request.Body.ReadAsync(buffer.GetMemory(4096), cancellationToken);
-                if (read == 0)
-                {
-                    return buffer;
-                }
-
-                buffer.Advance(read);
-                if (buffer.WrittenCount > limit)
-                {
-                    return null;
-                }
-            }
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return null;
-        }
-    }
+    private static EndUser? EndUserOf(ClaimsPrincipal user) =>
+        user.FindFirstValue(ApiKeyAuthenticationHandler.EndUserIdClaim) is { } id
+            ? new EndUser(id, user.FindFirstValue(ApiKeyAuthenticationHandler.EndUserNameClaim), user.FindFirstValue(ApiKeyAuthenticationHandler.EndUserEmailClaim))
+            : null;
 }

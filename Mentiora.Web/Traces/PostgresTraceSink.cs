@@ -8,7 +8,8 @@ public sealed class PostgresTraceSink(NpgsqlDataSource dataSource) : ITraceBatch
 {
     private const string Copy =
         "COPY traces (project_id, key_id, received_at, trace_id, span_id, parent_span_id, thread_id, name, type, " +
-        "start_time, end_time, duration_ms, model, provider, prompt_tokens, completion_tokens, total_tokens, tags, event) " +
+        "start_time, end_time, duration_ms, model, provider, prompt_tokens, completion_tokens, total_tokens, tags, event, " +
+        "end_user_id, end_user_name, end_user_email) " +
         "FROM STDIN (FORMAT BINARY)";
 
     public async Task WriteAsync(IReadOnlyList<TraceRecord> batch, CancellationToken cancellationToken)
@@ -38,6 +39,9 @@ public sealed class PostgresTraceSink(NpgsqlDataSource dataSource) : ITraceBatch
             await WriteNullable(importer, t.TotalTokens, NpgsqlDbType.Bigint, cancellationToken);
             await WriteNullable(importer, t.Tags?.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
             await importer.WriteAsync(t.Json, NpgsqlDbType.Json, cancellationToken);
+            await WriteNullable(importer, record.EndUser?.Id, NpgsqlDbType.Text, cancellationToken);
+            await WriteNullable(importer, record.EndUser?.Name, NpgsqlDbType.Text, cancellationToken);
+            await WriteNullable(importer, record.EndUser?.Email, NpgsqlDbType.Text, cancellationToken);
         }
 
         await importer.CompleteAsync(cancellationToken);

@@ -11,6 +11,7 @@ public sealed class SqliteTraceSink(DbDataSource dataSource) : ITraceBatchSink
     [
         "project_id", "key_id", "received_at", "trace_id", "span_id", "parent_span_id", "thread_id", "name", "type",
         "start_time", "end_time", "duration_ms", "model", "provider", "prompt_tokens", "completion_tokens", "total_tokens", "tags", "event",
+        "end_user_id", "end_user_name", "end_user_email",
     ];
 
     private static readonly string Insert =
@@ -43,6 +44,7 @@ public sealed class SqliteTraceSink(DbDataSource dataSource) : ITraceBatchSink
                 t.ParentSpanId?.ToString(), t.ThreadId?.ToString(), t.Name, t.Type, Time(t.StartTime), t.EndTime is { } end ? Time(end) : null,
                 t.DurationMs, t.Model, t.Provider, t.PromptTokens, t.CompletionTokens, t.TotalTokens,
                 t.Tags is null ? null : JsonSerializer.Serialize(t.Tags), t.Json,
+                record.EndUser?.Id, record.EndUser?.Name, record.EndUser?.Email,
             ];
             for (var i = 0; i < values.Length; i++)
             {

@@ -1,0 +1,11 @@
+using Mentiora.Grains.Keys;
+
+namespace Mentiora.Grains.Projects;
+
+/// <summary>The answer to a browser request: who it speaks for and the end user, or why it was refused.</summary>
+[GenerateSerializer, Immutable, Alias("Mentiora.BrowserAuthentication")]
+public sealed record BrowserAuthentication(
+    [property: Id(0)] BrowserAuthenticationOutcome Outcome,
+    [property: Id(1)] AuthenticatedApiKey? Key,
+    [property: Id(2)] EndUser? User,
+    [property: Id(3)] string? Problem);

@@ -1,0 +1,8 @@
+namespace Mentiora.Grains.Projects;
+
+/// <summary>The outcome of an origin change, with the origin in its normalised form or the reason it was refused.</summary>
+[GenerateSerializer, Immutable, Alias("Mentiora.OriginChange")]
+public sealed record OriginChange(
+    [property: Id(0)] OriginChangeOutcome Outcome,
+    [property: Id(1)] string? Origin,
+    [property: Id(2)] string? Error);
