@@ -28,8 +28,7 @@ public sealed class ApiKeysFlowTests(BrowserFixture browser) : IClassFixture<Bro
     [Fact]
     public async Task ANewUserCreatesCopiesUsesRenamesAndRevokesAKey()
     {
-        await _page.GetByRole(AriaRole.Link, new() { Name = "Settings", Exact = true }).ClickAsync();
-        await Expect(_page.GetByRole(AriaRole.Heading, new() { Name = "API Keys" })).ToBeVisibleAsync();
+        await OpenSettingsAsync();
         await Expect(_page.GetByRole(AriaRole.Columnheader, new() { Name = "Last used" })).ToBeVisibleAsync();
 
         // Create, see the key once, copy it.
@@ -47,7 +46,7 @@ public sealed class ApiKeysFlowTests(BrowserFixture browser) : IClassFixture<Bro
         await _page.GetByRole(AriaRole.Link, new() { Name = "Traces", Exact = true }).ClickAsync();
         await Expect(_page.GetByRole(AriaRole.Link, new() { Name = "browser-flow-trace" })).ToBeVisibleAsync();
         await browser.SaveScreenshotAsync(_page, "Traces.list");
-        await _page.GetByRole(AriaRole.Link, new() { Name = "Settings", Exact = true }).ClickAsync();
+        await OpenSettingsAsync();
         await Expect(row).Not.ToContainTextAsync("Never");
         await Expect(row).ToContainTextAsync("just now");
 
@@ -69,7 +68,7 @@ public sealed class ApiKeysFlowTests(BrowserFixture browser) : IClassFixture<Bro
         var renamed = _page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Live traffic" });
         await Expect(renamed).ToBeVisibleAsync();
         Assert.Equal(1, renameRequests);
-        await _page.ReloadAsync();
+        await _page.ReloadAsync(new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         await Expect(renamed).ToContainTextAsync(key[..8] + "…");
 
         // Four more keys reach the limit: the button is disabled and says why.
@@ -99,7 +98,7 @@ public sealed class ApiKeysFlowTests(BrowserFixture browser) : IClassFixture<Bro
     [Fact]
     public async Task TheCreateDialogIsUsableFromTheKeyboard()
     {
-        await _page.GetByRole(AriaRole.Link, new() { Name = "Settings", Exact = true }).ClickAsync();
+        await OpenSettingsAsync();
         await _page.GetByRole(AriaRole.Button, new() { Name = "Create API Key" }).FocusAsync();
         await _page.Keyboard.PressAsync("Enter");
 
@@ -116,6 +115,15 @@ public sealed class ApiKeysFlowTests(BrowserFixture browser) : IClassFixture<Bro
         await Expect(_page.GetByRole(AriaRole.Dialog)).ToHaveCountAsync(0);
         Assert.DoesNotContain(key, await _page.ContentAsync());
         await Expect(_page.GetByRole(AriaRole.Button, new() { Name = "Create API Key" })).ToBeFocusedAsync();
+    }
+
+    private async Task OpenSettingsAsync()
+    {
+        await _page.GetByRole(AriaRole.Link, new() { Name = "Settings", Exact = true }).ClickAsync();
+        await Expect(_page.GetByRole(AriaRole.Heading, new() { Name = "API Keys" })).ToBeVisibleAsync();
+
+        // As a person would, wait for the page to finish loading (its script included) before using it.
+        await _page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
     }
 
     private async Task SignUpAsync()

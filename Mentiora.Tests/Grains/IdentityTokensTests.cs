@@ -4,6 +4,8 @@ using System.Text;
 using System.Text.Json;
 using Mentiora.Grains.Keys;
 
+using Mentiora.Tests.Infrastructure;
+
 namespace Mentiora.Tests.Grains;
 
 public sealed class IdentityTokensTests
@@ -545,18 +547,12 @@ public sealed class IdentityTokensTests
         Assert.Contains(problemMentions, result.Problem, StringComparison.OrdinalIgnoreCase);
     }
 
-    // Builds tokens by hand, independently of Mint, so negative cases can say anything.
-    private static string Token(string headerJson, string payloadJson, byte[]? key = null, Func<byte[], byte[], byte[]>? hmac = null)
-    {
-        var signingInput = Encode(headerJson) + "." + Encode(payloadJson);
-        var signature = (hmac ?? HMACSHA256.HashData)(key ?? Key, Encoding.ASCII.GetBytes(signingInput));
-        return signingInput + "." + Base64Url.EncodeToString(signature);
-    }
+    private static string Token(string headerJson, string payloadJson, byte[]? key = null, Func<byte[], byte[], byte[]>? hmac = null) =>
+        HandMadeTokens.Sign(headerJson, payloadJson, key ?? Key, hmac);
 
-    private static string Claims(long iat, long exp, string sub = "user-42") =>
-        $$"""{"sub":"{{sub}}","iat":{{iat}},"exp":{{exp}}}""";
+    private static string Claims(long iat, long exp, string sub = "user-42") => HandMadeTokens.Claims(iat, exp, sub);
 
-    private static string Encode(string json) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(json));
+    private static string Encode(string json) => HandMadeTokens.Encode(json);
 
     private static string DecodePart(string token, int index) =>
         Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token.Split('.')[index]));

@@ -29,8 +29,15 @@ public sealed class SettingsModel(IGrainFactory grains, TimeProvider clock) : Pa
     [BindProperty(SupportsGet = true, Name = "revoke")]
     public Guid? RevokingKeyId { get; set; }
 
+    /// <summary>Without JavaScript, the key whose Allowed origins dialog is open.</summary>
+    [BindProperty(SupportsGet = true, Name = "origins")]
+    public Guid? OriginsKeyId { get; set; }
+
     [Display(Name = "Email")]
     public string? MemberEmail { get; set; }
+
+    /// <summary>The Allowed origins dialog's content, when it is open.</summary>
+    public OriginsView? Origins { get; private set; }
 
     public ProjectSettings Project { get; private set; } = null!;
 
@@ -51,6 +58,9 @@ public sealed class SettingsModel(IGrainFactory grains, TimeProvider clock) : Pa
 
     public string Actor => User.AccountKey();
 
+    /// <summary>This server's address, as the SDK's base URL.</summary>
+    public string BaseUrl => $"{Request.Scheme}://{Request.Host}";
+
     /// <summary>True while rendering an htmx response, where other parts of the page are updated out of band.</summary>
     public bool IsHtmx => Request.IsHtmx();
 
@@ -60,7 +70,38 @@ public sealed class SettingsModel(IGrainFactory grains, TimeProvider clock) : Pa
 
     public ApiKeyRowView Row(ApiKeySummary key) => new(key, key.Id == RenamingKeyId, key.Id == RenamingKeyId ? RenameError : null, Now);
 
-    public async Task<IActionResult> OnGetAsync() => await LoadAsync() ? Page() : NotFound();
+    public async Task<IActionResult> OnGetAsync()
+    {
+        if (!await LoadAsync())
+        {
+            return NotFound();
+        }
+
+        if (OriginsKeyId is { } keyId && Project.ApiKeys.FirstOrDefault(k => k.Id == keyId) is { } key)
+        {
+            Origins = new OriginsView(key, BaseUrl);
+        }
+
+        return Page();
+    }
+
+    /// <summary>The Allowed origins dialog's content, fetched by the page script when the globe icon is clicked.</summary>
+    public async Task<IActionResult> OnGetOriginsAsync(Guid keyId) =>
+        await LoadAsync() && Project.ApiKeys.FirstOrDefault(k => k.Id == keyId) is { } key
+            ? Partial("_OriginsDialog", new OriginsView(key, BaseUrl))
+            : NotFound();
+
+    public async Task<IActionResult> OnPostAddOriginAsync(Guid keyId, string? origin)
+    {
+        var change = await ThisProject.AddAllowedOrigin(Actor, keyId, origin ?? string.Empty);
+        return await OriginsResultAsync(keyId, change, origin, added: true);
+    }
+
+    public async Task<IActionResult> OnPostRemoveOriginAsync(Guid keyId, string origin)
+    {
+        var change = await ThisProject.RemoveAllowedOrigin(Actor, keyId, origin);
+        return await OriginsResultAsync(keyId, change, null, added: false);
+    }
 
     public async Task<IActionResult> OnPostCreateAsync(string? name)
     {
@@ -150,6 +191,27 @@ public sealed class SettingsModel(IGrainFactory grains, TimeProvider clock) : Pa
     {
         var outcome = await ThisProject.RemoveMember(Actor, member);
         return await MembersResultAsync(outcome, member, added: false);
+    }
+
+    private async Task<IActionResult> OriginsResultAsync(Guid keyId, OriginChange change, string? input, bool added)
+    {
+        if (change.Outcome == OriginChangeOutcome.NotFound || !await LoadAsync()
+            || Project.ApiKeys.FirstOrDefault(k => k.Id == keyId) is not { } key)
+        {
+            return NotFound();
+        }
+
+        if (change.Outcome == OriginChangeOutcome.Done && !IsHtmx)
+        {
+            return RedirectToPage(new { projectId = ProjectId, origins = keyId });
+        }
+
+        var failed = change.Outcome != OriginChangeOutcome.Done;
+        var notice = failed ? null : added ? $"Added {change.Origin}." : $"Removed {change.Origin}.";
+        OriginsKeyId = keyId;
+        Origins = new OriginsView(key, BaseUrl, failed ? input : null, change.Error, notice);
+        var status = failed ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status200OK;
+        return WithStatus(IsHtmx ? Partial("_OriginsDialog", Origins) : Page(), status);
     }
 
     private async Task<IActionResult> MembersResultAsync(MemberChangeOutcome outcome, string who, bool added)

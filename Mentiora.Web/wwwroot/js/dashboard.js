@@ -82,6 +82,35 @@
         row.querySelector('[data-rename-key]')?.focus();
     }
 
+    // Icon buttons carry the text to copy; their picture stays, the confirmation is spoken and shown as a tooltip.
+    async function copyText(button) {
+        const title = button.title;
+        try {
+            await navigator.clipboard.writeText(button.dataset.copyText);
+            button.title = 'Copied';
+            announce('Copied to the clipboard');
+        } catch {
+            button.title = 'Copying is not allowed here';
+        }
+
+        window.setTimeout(() => { button.title = title; }, 2500);
+    }
+
+    // The Allowed origins dialog is filled from the server each time, so it always shows the key's current origins.
+    async function openOrigins(button) {
+        const dialog = document.getElementById('origins-dialog');
+        const body = document.getElementById('origins-dialog-body');
+        const response = await fetch(button.dataset.originsUrl, { headers: { 'HX-Request': 'true' } });
+        if (!response.ok) {
+            window.location.reload();
+            return;
+        }
+
+        body.innerHTML = await response.text();
+        window.htmx?.process(body);
+        openDialog(dialog, button);
+    }
+
     async function copyFrom(button) {
         const field = document.getElementById(button.dataset.copy);
         if (!field) {
@@ -127,6 +156,20 @@
         if (copy) {
             event.preventDefault();
             copyFrom(copy);
+            return;
+        }
+
+        const copyTextButton = target.closest('[data-copy-text]');
+        if (copyTextButton) {
+            event.preventDefault();
+            copyText(copyTextButton);
+            return;
+        }
+
+        const origins = target.closest('[data-origins-url]');
+        if (origins) {
+            event.preventDefault();
+            openOrigins(origins);
             return;
         }
 
@@ -185,6 +228,12 @@
     });
 
     document.addEventListener('htmx:after:swap', (event) => {
+        // After adding an origin, the field is ready for the next one.
+        if (event.target instanceof Element && event.target.id === 'origins-dialog-body') {
+            event.target.querySelector('#new-origin')?.focus();
+            return;
+        }
+
         const created = document.getElementById('created-api-key');
         if (created && event.target instanceof Element && event.target.closest('#create-key-dialog')) {
             created.focus();
