@@ -117,6 +117,47 @@ public sealed class ApiKeysFlowTests(BrowserFixture browser) : IClassFixture<Bro
         await Expect(_page.GetByRole(AriaRole.Button, new() { Name = "Create API Key" })).ToBeFocusedAsync();
     }
 
+    [Fact]
+    public async Task AllowedOriginsAreAddedNormalisedAndRemovedFromTheGlobeDialog()
+    {
+        await OpenSettingsAsync();
+        await CreateKeyAsync("Website", copy: false);
+        var row = _page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Website" });
+        await row.GetByRole(AriaRole.Button, new() { Name = "Allowed origins" }).ClickAsync();
+        var dialog = _page.GetByRole(AriaRole.Dialog, new() { Name = "Allowed origins" });
+        await Expect(dialog.GetByRole(AriaRole.Textbox, new() { Name = "Publishable key" })).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^pk_live_"));
+        var origin = dialog.GetByRole(AriaRole.Textbox, new() { Name = "Origin", Exact = true });
+        await Expect(origin).ToBeFocusedAsync();
+
+        // A path is refused inline with a reason; nothing is saved.
+        await origin.FillAsync("https://app.example.com/checkout");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Add origin" }).ClickAsync();
+        await Expect(dialog.GetByRole(AriaRole.Alert)).ToContainTextAsync("path");
+        await Expect(dialog.GetByRole(AriaRole.List, new() { Name = "Origins" })).ToContainTextAsync("No origins yet");
+
+        // Case and the default port are normalised, and the normalised form is shown back.
+        await origin.FillAsync("HTTPS://App.Example.COM:443");
+        await origin.PressAsync("Enter");
+        var origins = dialog.GetByRole(AriaRole.List, new() { Name = "Origins" });
+        await Expect(origins).ToContainTextAsync("https://app.example.com");
+        await Expect(dialog.GetByRole(AriaRole.Status)).ToContainTextAsync("Added https://app.example.com.");
+        await origin.FillAsync("https://*.example.org");
+        await origin.PressAsync("Enter");
+        await Expect(origins.GetByRole(AriaRole.Listitem)).ToHaveCountAsync(2);
+        await browser.SaveScreenshotAsync(_page, "Settings.allowed-origins");
+
+        await origins.GetByRole(AriaRole.Listitem).Filter(new() { HasText = "https://app.example.com" })
+            .GetByRole(AriaRole.Button, new() { Name = "Remove" }).ClickAsync();
+        await Expect(origins.GetByRole(AriaRole.Listitem)).ToHaveCountAsync(1);
+        await Expect(origins).Not.ToContainTextAsync("app.example.com");
+
+        // Reopening shows what is stored.
+        await dialog.GetByRole(AriaRole.Link, new() { Name = "Done" }).ClickAsync();
+        await row.GetByRole(AriaRole.Button, new() { Name = "Allowed origins" }).ClickAsync();
+        await Expect(_page.GetByRole(AriaRole.Dialog, new() { Name = "Allowed origins" }).GetByRole(AriaRole.List, new() { Name = "Origins" }))
+            .ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\s*https://\*\.example\.org\s*Remove\s*$"));
+    }
+
     private async Task OpenSettingsAsync()
     {
         await _page.GetByRole(AriaRole.Link, new() { Name = "Settings", Exact = true }).ClickAsync();

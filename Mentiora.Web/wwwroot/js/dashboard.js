@@ -24,7 +24,8 @@
     }
 
     function focusFirstField(container) {
-        const field = container.querySelector('[autofocus], input:not([type=hidden]):not([readonly]), button:not([disabled]), a[href]');
+        const field = container.querySelector('[autofocus]')
+            ?? container.querySelector('input:not([type=hidden]):not([readonly]), button:not([disabled]), a[href]');
         field?.focus();
         if (field instanceof HTMLInputElement) {
             field.select();
