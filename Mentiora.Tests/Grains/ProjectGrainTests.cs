@@ -170,4 +170,73 @@ public sealed class ProjectGrainTests(GrainClusterFixture cluster) : IClassFixtu
         await entry.Release(first);
         Assert.True(await entry.Claim(second));
     }
+
+    [Fact]
+    public async Task AKeyAllowsAtMostTwentyDistinctNormalisedOrigins()
+    {
+        var project = await NewProject();
+        var key = (await project.CreateApiKey(Owner, null)).Created!;
+
+        var first = await project.AddAllowedOrigin(Owner, key.Summary.Id, " HTTPS://App.Example.COM:443 ");
+        var again = await project.AddAllowedOrigin(Owner, key.Summary.Id, "https://app.example.com");
+        var invalid = await project.AddAllowedOrigin(Owner, key.Summary.Id, "*");
+        for (var i = 1; i < ProjectGrain.MaxAllowedOrigins; i++)
+        {
+            Assert.Equal(OriginChangeOutcome.Done, (await project.AddAllowedOrigin(Owner, key.Summary.Id, $"https://site{i}.example.com")).Outcome);
+        }
+
+        var tooMany = await project.AddAllowedOrigin(Owner, key.Summary.Id, "https://one-more.example.com");
+
+        Assert.Equal(new OriginChange(OriginChangeOutcome.Done, "https://app.example.com", null), first);
+        Assert.Equal(OriginChangeOutcome.Unchanged, again.Outcome);
+        Assert.Equal(OriginChangeOutcome.Invalid, invalid.Outcome);
+        Assert.False(string.IsNullOrWhiteSpace(invalid.Error));
+        Assert.Equal(OriginChangeOutcome.TooMany, tooMany.Outcome);
+        Assert.Equal(ProjectGrain.MaxAllowedOrigins, (await Keys(project))[0].AllowedOrigins.Count);
+        Assert.Equal(OriginChangeOutcome.Done, (await project.RemoveAllowedOrigin(Owner, key.Summary.Id, "https://app.example.com")).Outcome);
+        Assert.Equal(OriginChangeOutcome.Unchanged, (await project.RemoveAllowedOrigin(Owner, key.Summary.Id, "https://app.example.com")).Outcome);
+        Assert.Equal(OriginChangeOutcome.NotFound, (await project.AddAllowedOrigin("stranger@example.com", key.Summary.Id, "https://x.example.com")).Outcome);
+    }
+
+    [Fact]
+    public async Task BrowserAuthenticationChecksOriginThenTokenAndMarksTheKeyUsed()
+    {
+        var project = await NewProject();
+        var key = (await project.CreateApiKey(Owner, null)).Created!;
+        await project.AddAllowedOrigin(Owner, key.Summary.Id, "https://app.example.com");
+        var pk = key.Summary.PublishableKey;
+        var signingKey = IdentityTokens.SigningKey(key.SigningSecret);
+        var token = IdentityTokens.Mint(new EndUser("u-1", null, null), signingKey, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5));
+        var expired = IdentityTokens.Mint(new EndUser("u-1", null, null), signingKey, DateTimeOffset.UtcNow.AddHours(-2), TimeSpan.FromMinutes(5));
+
+        Assert.Equal(BrowserAuthenticationOutcome.UnknownKey, (await project.AuthenticateBrowser(ApiKeyMaterial.NewPublishableKey(), "https://app.example.com", null)).Outcome);
+        Assert.Equal(BrowserAuthenticationOutcome.OriginNotAllowed, (await project.AuthenticateBrowser(pk, "https://evil.example.com", token)).Outcome);
+        Assert.Equal(BrowserAuthenticationOutcome.IdentityTokenExpired, (await project.AuthenticateBrowser(pk, "https://app.example.com", expired)).Outcome);
+        Assert.Equal(BrowserAuthenticationOutcome.IdentityTokenInvalid, (await project.AuthenticateBrowser(pk, "https://app.example.com", token + "x")).Outcome);
+        Assert.Null((await Keys(project))[0].LastUsedAt);
+
+        var ok = await project.AuthenticateBrowser(pk, "https://app.example.com", token);
+
+        Assert.Equal(BrowserAuthenticationOutcome.Authenticated, ok.Outcome);
+        Assert.Equal(new EndUser("u-1", null, null), ok.User);
+        Assert.Equal(key.Summary.Id, ok.Key!.KeyId);
+        Assert.NotNull((await Keys(project))[0].LastUsedAt);
+    }
+
+    [Fact]
+    public async Task MintedTokensAreSignedWithTheKeysOwnSecret()
+    {
+        var project = await NewProject();
+        var key = (await project.CreateApiKey(Owner, null)).Created!;
+        var other = (await project.CreateApiKey(Owner, null)).Created!;
+
+        var minted = await project.MintIdentityToken(key.Summary.Id, new EndUser("u-7", "Grace", null), TimeSpan.FromMinutes(10));
+
+        Assert.NotNull(minted);
+        Assert.InRange(minted.ExpiresAt, DateTimeOffset.UtcNow.AddMinutes(9), DateTimeOffset.UtcNow.AddMinutes(11));
+        Assert.True(IdentityTokens.Verify(minted.Token, IdentityTokens.SigningKey(key.SigningSecret), DateTimeOffset.UtcNow).IsValid);
+        Assert.False(IdentityTokens.Verify(minted.Token, IdentityTokens.SigningKey(other.SigningSecret), DateTimeOffset.UtcNow).IsValid);
+        await project.RevokeApiKey(Owner, key.Summary.Id);
+        Assert.Null(await project.MintIdentityToken(key.Summary.Id, new EndUser("u-7", null, null), TimeSpan.FromMinutes(10)));
+    }
 }
