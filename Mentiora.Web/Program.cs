@@ -3,6 +3,8 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Mentiora.Grains;
 using Mentiora.Web.Api;
+using Mentiora.Web.Configuration;
+using Mentiora.Web.Operations;
 using Mentiora.Web.Pages;
 using Mentiora.Web.Storage;
 using Mentiora.Web.Traces;
@@ -11,10 +13,13 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.WebEncoders;
 using Npgsql;
+using OpenTelemetry.Metrics;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Serialization;
 using Orleans.Storage;
 
@@ -52,10 +57,18 @@ builder.UseOrleans(silo =>
 {
     silo.Configure<ClusterOptions>(o =>
     {
-        o.ClusterId = builder.Configuration["Orleans:ClusterId"] ?? "mentiora";
-        o.ServiceId = builder.Configuration["Orleans:ServiceId"] ?? "mentiora";
+        o.ClusterId = builder.Configuration[SettingKeys.ClusterId] ?? "mentiora";
+        o.ServiceId = builder.Configuration[SettingKeys.ServiceId] ?? "mentiora";
     });
     ConfigureClustering(silo, storage, builder.Configuration);
+
+    // Quick failure detection: a dead silo's keys move to a live one within seconds, not a minute.
+    silo.Configure<ClusterMembershipOptions>(o =>
+    {
+        o.ProbeTimeout = TimeSpan.FromSeconds(builder.Configuration.GetValue(SettingKeys.ProbeTimeoutSeconds, 2));
+        o.NumMissedProbesLimit = builder.Configuration.GetValue(SettingKeys.MissedProbesLimit, 2);
+    });
+    silo.AddDashboard();
     silo.AddAdoNetGrainStorage(StorageNames.Grains, options => options.Configure<Serializer>((o, serializer) =>
     {
         o.Invariant = storage.OrleansInvariant;
@@ -64,6 +77,15 @@ builder.UseOrleans(silo =>
         o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
     }));
 });
+
+// Operations: health for load balancers, metrics for Prometheus.
+builder.Services.AddSingleton<MentioraMetrics>();
+builder.Services.AddHealthChecks()
+    .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag])
+    .AddCheck<SiloHealthCheck>("silo", tags: [ReadyTag]);
+builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+    .AddMeter(MentioraMetrics.MeterName, "Microsoft.AspNetCore.Hosting")
+    .AddPrometheusExporter());
 
 // Traces: a bounded queue group-committed to the database.
 builder.Services.Configure<TraceWriterOptions>(builder.Configuration.GetSection("Traces"));
@@ -79,7 +101,7 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
     {
         o.LoginPath = "/signin";
         o.LogoutPath = "/signout";
-        o.AccessDeniedPath = "/signin";
+        o.AccessDeniedPath = "/status/403";
         o.Cookie.Name = "mentiora.session";
         o.Cookie.HttpOnly = true;
         o.Cookie.SameSite = SameSiteMode.Lax;
@@ -88,7 +110,11 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
         o.SlidingExpiration = true;
     })
     .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-builder.Services.AddAuthorization(SecretKeyPolicy.Add);
+builder.Services.AddAuthorization(o =>
+{
+    SecretKeyPolicy.Add(o);
+    OperatorPolicy.Add(o, builder.Configuration);
+});
 builder.Services.AddControllers();
 
 // htmx sends the antiforgery token in this header (from a meta tag); plain forms send the hidden field.
@@ -122,6 +148,10 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.MapControllers();
 app.MapRazorPages();
+app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
+app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+app.MapPrometheusScrapingEndpoint("/metrics");
+app.MapOrleansDashboard("/ops/orleans").RequireAuthorization(OperatorPolicy.Name);
 
 app.Run();
 
@@ -145,8 +175,8 @@ static Task WriteApiStatus(HttpContext context) => context.Response.StatusCode s
 
 static void ConfigureClustering(ISiloBuilder silo, StorageSettings storage, IConfiguration configuration)
 {
-    var siloPort = configuration.GetValue("Orleans:SiloPort", 11111);
-    var gatewayPort = configuration.GetValue("Orleans:GatewayPort", 30000);
+    var siloPort = configuration.GetValue(SettingKeys.SiloPort, 11111);
+    var gatewayPort = configuration.GetValue(SettingKeys.GatewayPort, 30000);
     if (storage.Mode == StorageMode.Embedded)
     {
         silo.UseLocalhostClustering(siloPort, gatewayPort);
@@ -158,7 +188,7 @@ static void ConfigureClustering(ISiloBuilder silo, StorageSettings storage, ICon
         o.Invariant = storage.OrleansInvariant;
         o.ConnectionString = storage.ConnectionString;
     });
-    var advertised = System.Net.IPAddress.Parse(configuration["Orleans:AdvertisedIP"] ?? "127.0.0.1");
+    var advertised = System.Net.IPAddress.Parse(configuration[SettingKeys.AdvertisedIP] ?? "127.0.0.1");
     silo.ConfigureEndpoints(advertised, siloPort, gatewayPort, listenOnAnyHostAddress: true);
 }
 
@@ -176,4 +206,8 @@ static void AddTraceSink(IServiceCollection services, StorageSettings storage, D
 }
 
 /// <summary>The entry point, visible to the integration tests.</summary>
-public partial class Program;
+public partial class Program
+{
+    /// <summary>Health checks that decide readiness (the /readyz endpoint).</summary>
+    private const string ReadyTag = "ready";
+}

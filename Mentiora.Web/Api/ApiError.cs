@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Mentiora.Web.Operations;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Mentiora.Web.Api;
@@ -16,12 +17,19 @@ public sealed record ApiError(int Status, string Code, string Message, IReadOnly
     // Messages quote headers and placeholders; the body is JSON, never HTML, so they need not be escaped.
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    private static readonly PathString TracesPath = new("/api/v1/traces");
+
     /// <summary>The error as an MVC result, for controllers.</summary>
     public IActionResult ToResult() => new ApiErrorResult(this);
 
     /// <summary>Writes the error as the whole response, for handlers and middleware.</summary>
     public async Task WriteAsync(HttpResponse response)
     {
+        if (response.HttpContext.Request.Path.StartsWithSegments(TracesPath))
+        {
+            response.HttpContext.RequestServices.GetService<MentioraMetrics>()?.TraceRefused(Code);
+        }
+
         response.StatusCode = Status;
         response.ContentType = "application/json; charset=utf-8";
         if (Status is StatusCodes.Status429TooManyRequests or StatusCodes.Status503ServiceUnavailable)

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using Mentiora.Grains.Directory;
 using Mentiora.Grains.Keys;
 using Mentiora.Grains.Projects;
+using Mentiora.Web.Operations;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +17,8 @@ public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IGrainFactory grains)
+    IGrainFactory grains,
+    MentioraMetrics metrics)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     /// <summary>The scheme name the ingestion API authorizes with.</summary>
@@ -195,6 +197,7 @@ public sealed class ApiKeyAuthenticationHandler(
     {
         // The challenge runs later in the pipeline; it writes this error instead of a generic one.
         Context.Items[typeof(ApiError)] = error;
+        metrics.AuthenticationFailed(error.Code);
         return AuthenticateResult.Fail(error.Message);
     }
 }

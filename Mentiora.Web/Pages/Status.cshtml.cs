@@ -10,11 +10,19 @@ public sealed class StatusModel : PageModel
     [FromRoute]
     public int Code { get; set; }
 
-    public string Title => Code == StatusCodes.Status404NotFound ? "Page not found" : "Something went wrong";
+    public string Title => Code switch
+    {
+        StatusCodes.Status404NotFound => "Page not found",
+        StatusCodes.Status403Forbidden => "No access",
+        _ => "Something went wrong",
+    };
 
-    public string Explanation => Code == StatusCodes.Status404NotFound
-        ? "There is nothing here, or it belongs to a project you are not a member of."
-        : $"The request could not be completed (status {Code}). Try again in a moment.";
+    public string Explanation => Code switch
+    {
+        StatusCodes.Status404NotFound => "There is nothing here, or it belongs to a project you are not a member of.",
+        StatusCodes.Status403Forbidden => "Your account may not open this page. Operations pages are for the accounts named in Operators:Emails.",
+        _ => $"The request could not be completed (status {Code}). Try again in a moment.",
+    };
 
     public void OnGet()
     {

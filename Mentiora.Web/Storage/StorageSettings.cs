@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Mentiora.Web.Configuration;
 using Npgsql;
 
 namespace Mentiora.Web.Storage;
@@ -8,10 +9,10 @@ namespace Mentiora.Web.Storage;
 public sealed record StorageSettings(StorageMode Mode, string ConnectionString, string Description)
 {
     /// <summary>Configuration key of the PostgreSQL connection string; set it to leave embedded mode.</summary>
-    public const string PostgresConnectionStringKey = "ConnectionStrings:Postgres";
+    public const string PostgresConnectionStringKey = SettingKeys.PostgresConnectionString;
 
     /// <summary>Configuration key of the SQLite file path in embedded mode.</summary>
-    public const string SqlitePathKey = "Storage:SqlitePath";
+    public const string SqlitePathKey = SettingKeys.SqlitePath;
 
     /// <summary>Invariant names the Orleans ADO.NET providers use to pick their database driver.</summary>
     public string OrleansInvariant => Mode == StorageMode.Postgres ? "Npgsql" : "System.Data.SQLite";

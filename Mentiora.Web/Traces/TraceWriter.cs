@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Threading.Channels;
+using Mentiora.Web.Operations;
 using Microsoft.Extensions.Options;
 
 namespace Mentiora.Web.Traces;
@@ -14,17 +16,20 @@ public sealed class TraceWriter : BackgroundService
     private readonly ITraceBatchSink _sink;
     private readonly int _maxBatchSize;
     private readonly ILogger<TraceWriter> _logger;
+    private readonly MentioraMetrics _metrics;
 
-    public TraceWriter(ITraceBatchSink sink, IOptions<TraceWriterOptions> options, ILogger<TraceWriter> logger)
+    public TraceWriter(ITraceBatchSink sink, IOptions<TraceWriterOptions> options, MentioraMetrics metrics, ILogger<TraceWriter> logger)
     {
         _sink = sink;
         _logger = logger;
+        _metrics = metrics;
         _maxBatchSize = options.Value.MaxBatchSize;
         _queue = Channel.CreateBounded<PendingTrace>(new BoundedChannelOptions(options.Value.QueueCapacity)
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
+        metrics.QueueDepth = () => _queue.Reader.Count;
     }
 
     /// <summary>Queues the trace and completes when it is committed, or at once when it cannot be accepted.</summary>
@@ -63,7 +68,9 @@ public sealed class TraceWriter : BackgroundService
     {
         try
         {
+            var started = Stopwatch.GetTimestamp();
             await _sink.WriteAsync(batch.ConvertAll(p => p.Trace), CancellationToken.None);
+            _metrics.BatchWritten(batch.Count, Stopwatch.GetElapsedTime(started));
             batch.ForEach(p => p.Complete(TraceWriteOutcome.Stored));
             return;
         }

@@ -1,0 +1,57 @@
+namespace Mentiora.Web.Configuration;
+
+/// <summary>
+/// Every configuration key the app reads, in one place, so the README, docker-compose.yml and the
+/// test that compares them cannot drift apart. In environment variables ':' becomes '__'.
+/// </summary>
+public static class SettingKeys
+{
+    /// <summary>PostgreSQL connection string; when set, the app runs in PostgreSQL (cluster) mode.</summary>
+    public const string PostgresConnectionString = "ConnectionStrings:Postgres";
+
+    /// <summary>The SQLite file of the embedded mode.</summary>
+    public const string SqlitePath = "Storage:SqlitePath";
+
+    /// <summary>Largest trace request body, in bytes.</summary>
+    public const string MaxBodyBytes = "Ingestion:MaxBodyBytes";
+
+    /// <summary>Traces waiting to be committed at most.</summary>
+    public const string TraceQueueCapacity = "Traces:QueueCapacity";
+
+    /// <summary>Most traces committed in one transaction.</summary>
+    public const string TraceMaxBatchSize = "Traces:MaxBatchSize";
+
+    /// <summary>Orleans cluster id: silos with the same one form one cluster.</summary>
+    public const string ClusterId = "Orleans:ClusterId";
+
+    /// <summary>Orleans service id: names the stored grain state; keep it across deployments.</summary>
+    public const string ServiceId = "Orleans:ServiceId";
+
+    /// <summary>Port other silos reach this silo on.</summary>
+    public const string SiloPort = "Orleans:SiloPort";
+
+    /// <summary>Port Orleans clients reach this silo on.</summary>
+    public const string GatewayPort = "Orleans:GatewayPort";
+
+    /// <summary>Address other silos reach this silo at.</summary>
+    public const string AdvertisedIP = "Orleans:AdvertisedIP";
+
+    /// <summary>Seconds a silo waits for a probe answer before counting it missed.</summary>
+    public const string ProbeTimeoutSeconds = "Orleans:ProbeTimeoutSeconds";
+
+    /// <summary>Missed probes after which a silo is suspected, and then declared dead.</summary>
+    public const string MissedProbesLimit = "Orleans:MissedProbesLimit";
+
+    /// <summary>Comma-separated emails of the accounts that may open the Orleans dashboard at /ops/orleans.</summary>
+    public const string OperatorEmails = "Operators:Emails";
+
+    /// <summary>All of them, for checks that compare deployments with what the app reads.</summary>
+    public static IReadOnlyList<string> All { get; } =
+    [
+        PostgresConnectionString, SqlitePath, MaxBodyBytes, TraceQueueCapacity, TraceMaxBatchSize, ClusterId, ServiceId,
+        SiloPort, GatewayPort, AdvertisedIP, ProbeTimeoutSeconds, MissedProbesLimit, OperatorEmails,
+    ];
+
+    /// <summary>The environment variable that sets a key.</summary>
+    public static string EnvironmentVariable(string key) => key.Replace(":", "__", StringComparison.Ordinal);
+}
