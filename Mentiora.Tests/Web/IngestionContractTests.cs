@@ -254,6 +254,58 @@ public abstract class IngestionContractTests(IngestionAppFixture fixture)
     }
 
     [Fact]
+    public async Task ABatchIsStoredWholeAndAnsweredPerEvent()
+    {
+        var (_, key) = await fixture.NewKeyAsync();
+        var traces = Enumerable.Range(0, 10).Select(_ => TraceEvents.Valid()).ToArray();
+
+        var response = await Client.SendAsync(TraceEvents.Post(new JsonArray(traces.Select(t => (JsonNode)t).ToArray()), key.Key));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal(10, (int)body["count"]!);
+        var results = body["results"]!.AsArray();
+        for (var i = 0; i < traces.Length; i++)
+        {
+            Assert.Equal((string?)traces[i]["span_id"], (string?)results[i]!["span_id"]);
+            Assert.Equal(1, await fixture.CountTracesAsync((string)traces[i]["trace_id"]!));
+        }
+    }
+
+    [Fact]
+    public async Task ABatchWithBadEventsNamesEachAndStoresNothing()
+    {
+        var (_, key) = await fixture.NewKeyAsync();
+        var traces = Enumerable.Range(0, 5).Select(_ => TraceEvents.Valid()).ToArray();
+        traces[1]["trace_id"] = "nope";
+        traces[3]["type"] = "banana";
+
+        var response = await Client.SendAsync(TraceEvents.Post(new JsonArray(traces.Select(t => JsonNode.Parse(t.ToJsonString())).ToArray()), key.Key));
+
+        var error = await ApiAssert.Error(response, HttpStatusCode.BadRequest, "invalid_trace");
+        var details = error["details"]!.AsObject();
+        Assert.True(details.ContainsKey("[1].trace_id"), details.ToJsonString());
+        Assert.True(details.ContainsKey("[3].type"), details.ToJsonString());
+        Assert.Equal(2, details.Count);
+        Assert.Contains("2 of 5", (string?)error["message"]);
+        foreach (var trace in traces.Where((_, i) => i is 0 or 2 or 4))
+        {
+            Assert.Equal(0, await fixture.CountTracesAsync((string)trace["trace_id"]!));
+        }
+    }
+
+    [Fact]
+    public async Task ABatchOfMoreThanAThousandEventsIsRefused()
+    {
+        var (_, key) = await fixture.NewKeyAsync();
+        // Empty objects keep the body under this app's small body limit; the count is checked first.
+        var response = await Client.SendAsync(TraceEvents.Post("[" + string.Join(",", Enumerable.Repeat("{}", 1001)) + "]", key.Key));
+
+        var error = await ApiAssert.Error(response, HttpStatusCode.BadRequest, "invalid_trace");
+        Assert.Contains("1 to 1000", (string?)error["message"]);
+    }
+
+    [Fact]
     public async Task UnknownApiRoutesAnswerInTheErrorShape()
     {
         await ApiAssert.Error(await Client.GetAsync("/api/v1/nothing-here"), HttpStatusCode.NotFound, "not_found");

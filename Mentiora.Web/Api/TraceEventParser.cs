@@ -5,14 +5,17 @@ using Mentiora.Web.Traces;
 namespace Mentiora.Web.Api;
 
 /// <summary>
-/// Reads one snake_case trace event as the SDKs send it and checks every rule of the ingestion
-/// contract, collecting a message per field so the sender can fix everything in one go.
-/// Unknown fields are allowed and kept in the stored JSON.
+/// Reads snake_case trace events as the SDKs send them, one object or an array of them, and
+/// checks every rule of the ingestion contract, collecting a message per field (and per event)
+/// so the sender can fix everything in one go. Unknown fields are allowed and kept.
 /// </summary>
 public static class TraceEventParser
 {
     /// <summary>Longest name, in characters.</summary>
     public const int MaxNameLength = 256;
+
+    /// <summary>Most events in one batch request.</summary>
+    public const int MaxBatchEvents = 1000;
 
     /// <summary>The event types the SDKs send.</summary>
     public static readonly IReadOnlySet<string> Types = new HashSet<string>(StringComparer.Ordinal) { "llm", "tool", "chat", "error", "custom" };
@@ -27,8 +30,8 @@ public static class TraceEventParser
     // Strict: lone surrogates cannot be stored as text by the database, so they are refused here, with a clear message.
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary>Parses and validates the body; returns the event, or the error to answer with.</summary>
-    public static (TraceEvent? Event, ApiError? Error) Parse(ReadOnlyMemory<byte> body)
+    /// <summary>Parses and validates the body: one event (an object) or a batch (an array); returns the events, or the error to answer with.</summary>
+    public static (IReadOnlyList<TraceEvent>? Events, ApiError? Error) Parse(ReadOnlyMemory<byte> body)
     {
         JsonDocument document;
         try
@@ -48,13 +51,66 @@ public static class TraceEventParser
             }
 
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            return root.ValueKind switch
             {
-                return (null, ApiErrors.InvalidTrace($"The body must be one trace event, a JSON object; got {Describe(root.ValueKind)}."));
+                JsonValueKind.Object => ParseOne(root, Encoding.UTF8.GetString(body.Span)),
+                JsonValueKind.Array => ParseBatch(root),
+                _ => (null, ApiErrors.InvalidTrace($"The body must be a trace event (a JSON object) or an array of them; got {Describe(root.ValueKind)}.")),
+            };
+        }
+    }
+
+    private static (IReadOnlyList<TraceEvent>?, ApiError?) ParseOne(JsonElement root, string json)
+    {
+        var (trace, problems) = new Reader(root).Read(json);
+        return trace is not null
+            ? ([trace], null)
+            : (null, ApiErrors.InvalidTrace($"The trace event is invalid: check {string.Join(", ", problems.Keys)}.", problems));
+    }
+
+    private static (IReadOnlyList<TraceEvent>?, ApiError?) ParseBatch(JsonElement root)
+    {
+        var count = root.GetArrayLength();
+        if (count is 0 or > MaxBatchEvents)
+        {
+            return (null, ApiErrors.InvalidTrace($"A batch holds 1 to {MaxBatchEvents} trace events; this one has {count}."));
+        }
+
+        // Every event is checked before any is stored: a batch is stored whole or not at all.
+        var events = new List<TraceEvent>(count);
+        var problems = new Dictionary<string, string>(StringComparer.Ordinal);
+        var badEvents = 0;
+        var index = 0;
+        foreach (var element in root.EnumerateArray())
+        {
+            if (element.ValueKind != JsonValueKind.Object)
+            {
+                problems[$"[{index}]"] = $"must be a trace event, a JSON object; got {Describe(element.ValueKind)}.";
+                badEvents++;
+            }
+            else
+            {
+                var (trace, eventProblems) = new Reader(element).Read(element.GetRawText());
+                if (trace is not null)
+                {
+                    events.Add(trace);
+                }
+                else
+                {
+                    badEvents++;
+                    foreach (var (field, problem) in eventProblems)
+                    {
+                        problems[$"[{index}].{field}"] = problem;
+                    }
+                }
             }
 
-            return new Reader(root).Read(Encoding.UTF8.GetString(body.Span));
+            index++;
         }
+
+        return badEvents == 0
+            ? (events, null)
+            : (null, ApiErrors.InvalidTrace($"{badEvents} of {count} trace events are invalid; nothing was stored. See details, by event index.", problems));
     }
 
     private static bool HasUnpairedSurrogate(ReadOnlySpan<byte> json)
@@ -98,7 +154,7 @@ public static class TraceEventParser
     {
         private readonly Dictionary<string, string> _problems = new(StringComparer.Ordinal);
 
-        public (TraceEvent?, ApiError?) Read(string json)
+        public (TraceEvent?, IReadOnlyDictionary<string, string>) Read(string json)
         {
             var traceId = RequiredUuidV7("trace_id");
             var spanId = RequiredUuidV7("span_id");
@@ -123,13 +179,12 @@ public static class TraceEventParser
 
             if (_problems.Count > 0)
             {
-                var fields = string.Join(", ", _problems.Keys);
-                return (null, ApiErrors.InvalidTrace($"The trace event is invalid: check {fields}.", _problems));
+                return (null, _problems);
             }
 
             return (new TraceEvent(
                 traceId!.Value, spanId!.Value, parentSpanId, threadId, name!, type!, startTime!.Value, endTime, durationMs,
-                model, provider, prompt, completion, total, tags, json), null);
+                model, provider, prompt, completion, total, tags, json), _problems);
         }
 
         private bool TryGet(string field, out JsonElement value) =>

@@ -14,7 +14,7 @@ namespace Mentiora.Web.Api;
 public sealed partial class TracesController(
     TraceWriter writer, IOptions<IngestionOptions> options, TimeProvider clock, MentioraMetrics metrics, ILogger<TracesController> logger) : ControllerBase
 {
-    /// <summary>Stores one trace event; answers 202 only once it is committed.</summary>
+    /// <summary>Stores one trace event, or a batch of them (a JSON array); answers 202 only once they are committed.</summary>
     [HttpPost]
     public async Task<IActionResult> Post(CancellationToken cancellationToken)
     {
@@ -30,30 +30,38 @@ public sealed partial class TracesController(
             return Refuse(ApiErrors.PayloadTooLarge(limit));
         }
 
-        var (trace, error) = TraceEventParser.Parse(body.WrittenMemory);
-        if (trace is null)
+        var (events, error) = TraceEventParser.Parse(body.WrittenMemory);
+        if (events is null)
         {
             return Refuse(error!);
         }
 
-        var record = new TraceRecord(
-            Guid.Parse(User.FindFirst(ApiKeyAuthenticationHandler.ProjectIdClaim)!.Value),
-            Guid.Parse(User.FindFirst(ApiKeyAuthenticationHandler.KeyIdClaim)!.Value),
-            clock.GetUtcNow(),
-            trace,
-            EndUserOf(User));
+        var projectId = Guid.Parse(User.FindFirst(ApiKeyAuthenticationHandler.ProjectIdClaim)!.Value);
+        var keyId = Guid.Parse(User.FindFirst(ApiKeyAuthenticationHandler.KeyIdClaim)!.Value);
+        var receivedAt = clock.GetUtcNow();
+        var endUser = EndUserOf(User);
+        var records = new TraceRecord[events.Count];
+        for (var i = 0; i < records.Length; i++)
+        {
+            records[i] = new TraceRecord(projectId, keyId, receivedAt, events[i], endUser);
+        }
 
-        switch (await writer.WriteAsync(record))
+        switch (await writer.WriteAsync(records))
         {
             case TraceWriteOutcome.Stored:
-                metrics.TraceAccepted();
-                return Accepted(new TraceAccepted(true, trace.TraceId, trace.SpanId));
+                metrics.TracesAccepted(records.Length);
+                return IsBatch(body.WrittenSpan)
+                    ? Accepted(TraceBatchAccepted.For(events))
+                    : Accepted(new TraceAccepted(true, events[0].TraceId, events[0].SpanId));
             case TraceWriteOutcome.QueueFull:
                 return Refuse(ApiErrors.Unavailable("The server is busy storing other traces; retry shortly. Nothing was stored."));
             default:
                 return Refuse(ApiErrors.Unavailable("Storage is unavailable right now; retry shortly. Nothing was stored."));
         }
     }
+
+    // The parser already knows; looking at the first significant byte again is cheaper than carrying it.
+    private static bool IsBatch(ReadOnlySpan<byte> body) => body.TrimStart(" \t\r\n"u8) is [(byte)'[', ..];
 
     private IActionResult Refuse(ApiError error)
     {

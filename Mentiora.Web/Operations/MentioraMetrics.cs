@@ -31,7 +31,7 @@ public sealed class MentioraMetrics
     /// <summary>Reads the writer's queue length when the gauge is collected.</summary>
     public Func<int>? QueueDepth { get; set; }
 
-    public void TraceAccepted() => _accepted.Add(1);
+    public void TracesAccepted(int count) => _accepted.Add(count);
 
     public void TraceRefused(string code) => _refused.Add(1, new KeyValuePair<string, object?>("reason", code));
 

@@ -6,17 +6,21 @@ using Microsoft.Extensions.Options;
 namespace Mentiora.Web.Traces;
 
 /// <summary>
-/// Group-commits traces: requests queue their trace and wait; one loop takes whatever has
+/// Group-commits traces: requests queue their traces and wait; one loop takes whatever has
 /// queued up and stores it in one transaction, then answers every waiting request. Under load
 /// batches grow by themselves, so each commit's cost is shared by many requests.
 /// </summary>
 public sealed class TraceWriter : BackgroundService
 {
-    private readonly Channel<PendingTrace> _queue;
+    private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ITraceBatchSink _sink;
     private readonly int _maxBatchSize;
+    private readonly int _capacity;
     private readonly ILogger<TraceWriter> _logger;
     private readonly MentioraMetrics _metrics;
+
+    // Traces accepted but not yet taken by the loop; bounded by the capacity (counted in traces, not requests, so batch requests count fully).
+    private int _queued;
 
     public TraceWriter(ITraceBatchSink sink, IOptions<TraceWriterOptions> options, MentioraMetrics metrics, ILogger<TraceWriter> logger)
     {
@@ -24,19 +28,31 @@ public sealed class TraceWriter : BackgroundService
         _logger = logger;
         _metrics = metrics;
         _maxBatchSize = options.Value.MaxBatchSize;
-        _queue = Channel.CreateBounded<PendingTrace>(new BoundedChannelOptions(options.Value.QueueCapacity)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-        metrics.QueueDepth = () => _queue.Reader.Count;
+        _capacity = options.Value.QueueCapacity;
+        metrics.QueueDepth = () => Volatile.Read(ref _queued);
     }
 
-    /// <summary>Queues the trace and completes when it is committed, or at once when it cannot be accepted.</summary>
-    public Task<TraceWriteOutcome> WriteAsync(TraceRecord trace)
+    /// <summary>Queues one trace and completes when it is committed, or at once when it cannot be accepted.</summary>
+    public Task<TraceWriteOutcome> WriteAsync(TraceRecord trace) => WriteAsync([trace]);
+
+    /// <summary>Queues traces that are stored together or not at all, and completes when they are committed.</summary>
+    public Task<TraceWriteOutcome> WriteAsync(IReadOnlyList<TraceRecord> traces)
     {
-        var pending = new PendingTrace(trace);
-        return _queue.Writer.TryWrite(pending) ? pending.Outcome : Task.FromResult(TraceWriteOutcome.QueueFull);
+        if (Interlocked.Add(ref _queued, traces.Count) > _capacity)
+        {
+            Interlocked.Add(ref _queued, -traces.Count);
+            return Task.FromResult(TraceWriteOutcome.QueueFull);
+        }
+
+        var pending = new PendingWrite(traces);
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            // The writer is stopping.
+            Interlocked.Add(ref _queued, -traces.Count);
+            return Task.FromResult(TraceWriteOutcome.QueueFull);
+        }
+
+        return pending.Outcome;
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -49,35 +65,39 @@ public sealed class TraceWriter : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var batch = new List<PendingTrace>(_maxBatchSize);
+        var batch = new List<PendingWrite>();
+        var records = new List<TraceRecord>(_maxBatchSize);
 
         // Not cancelled by stoppingToken on purpose: the loop ends when the queue is completed and empty.
         while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
         {
-            while (batch.Count < _maxBatchSize && _queue.Reader.TryRead(out var pending))
+            while (records.Count < _maxBatchSize && _queue.Reader.TryRead(out var pending))
             {
                 batch.Add(pending);
+                records.AddRange(pending.Traces);
             }
 
-            await CommitAsync(batch);
+            Interlocked.Add(ref _queued, -records.Count);
+            await CommitAsync(batch, records);
             batch.Clear();
+            records.Clear();
         }
     }
 
-    private async Task CommitAsync(List<PendingTrace> batch)
+    private async Task CommitAsync(List<PendingWrite> batch, List<TraceRecord> records)
     {
         try
         {
             var started = Stopwatch.GetTimestamp();
-            await _sink.WriteAsync(batch.ConvertAll(p => p.Trace), CancellationToken.None);
-            _metrics.BatchWritten(batch.Count, Stopwatch.GetElapsedTime(started));
+            await _sink.WriteAsync(records, CancellationToken.None);
+            _metrics.BatchWritten(records.Count, Stopwatch.GetElapsedTime(started));
             batch.ForEach(p => p.Complete(TraceWriteOutcome.Stored));
             return;
         }
         catch (Exception e) when (batch.Count > 1)
         {
-            // One row the database rejects must not fail the traces that arrived with it.
-            _logger.LogWarning(e, "Writing a batch of {Count} traces failed; writing them one by one", batch.Count);
+            // One request the database rejects must not fail the requests that arrived with it.
+            _logger.LogWarning(e, "Writing a batch of {Count} traces failed; writing its {Requests} requests one by one", records.Count, batch.Count);
         }
         catch (Exception e)
         {
@@ -90,7 +110,7 @@ public sealed class TraceWriter : BackgroundService
         {
             try
             {
-                await _sink.WriteAsync([pending.Trace], CancellationToken.None);
+                await _sink.WriteAsync(pending.Traces, CancellationToken.None);
                 pending.Complete(TraceWriteOutcome.Stored);
             }
             catch (Exception e)
@@ -101,14 +121,15 @@ public sealed class TraceWriter : BackgroundService
         }
     }
 
-    private void LogFailure(Exception e, PendingTrace pending) =>
-        _logger.LogError(e, "Storing trace {TraceId} span {SpanId} of project {ProjectId} failed", pending.Trace.Event.TraceId, pending.Trace.Event.SpanId, pending.Trace.ProjectId);
+    private void LogFailure(Exception e, PendingWrite pending) =>
+        _logger.LogError(e, "Storing {Count} trace(s) of project {ProjectId}, first trace {TraceId} span {SpanId}, failed",
+            pending.Traces.Count, pending.Traces[0].ProjectId, pending.Traces[0].Event.TraceId, pending.Traces[0].Event.SpanId);
 
-    private sealed class PendingTrace(TraceRecord trace)
+    private sealed class PendingWrite(IReadOnlyList<TraceRecord> traces)
     {
         private readonly TaskCompletionSource<TraceWriteOutcome> _outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public TraceRecord Trace { get; } = trace;
+        public IReadOnlyList<TraceRecord> Traces { get; } = traces;
 
         public Task<TraceWriteOutcome> Outcome => _outcome.Task;
 
