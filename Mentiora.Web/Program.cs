@@ -189,7 +189,8 @@ static void ConfigureClustering(ISiloBuilder silo, StorageSettings storage, ICon
         o.ConnectionString = storage.ConnectionString;
     });
     var advertised = System.Net.IPAddress.Parse(configuration[SettingKeys.AdvertisedIP] ?? "127.0.0.1");
-    silo.ConfigureEndpoints(advertised, siloPort, gatewayPort, listenOnAnyHostAddress: true);
+    // A silo advertised on loopback is a local cluster: keep its ports off the network too.
+    silo.ConfigureEndpoints(advertised, siloPort, gatewayPort, listenOnAnyHostAddress: !System.Net.IPAddress.IsLoopback(advertised));
 }
 
 static void AddTraceSink(IServiceCollection services, StorageSettings storage, DbDataSource dataSource)

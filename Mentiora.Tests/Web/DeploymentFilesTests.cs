@@ -1,0 +1,222 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Mentiora.Tests.Infrastructure;
+using Mentiora.Web.Api;
+using Mentiora.Web.Configuration;
+using YamlDotNet.RepresentationModel;
+
+namespace Mentiora.Tests.Web;
+
+/// <summary>
+/// docker-compose.yml, deploy/nginx.conf and the Dockerfile agree with each other and with what the
+/// app reads: no container engine runs in CI, so a mistake here would first show up on a user's machine.
+/// </summary>
+public sealed partial class DeploymentFilesTests
+{
+    private static readonly string[] Silos = ["silo1", "silo2"];
+
+    private readonly YamlMappingNode _services = (YamlMappingNode)LoadCompose().Children[new YamlScalarNode("services")];
+
+    [Fact]
+    public void ComposeRunsPostgresTwoSilosAndNginx()
+    {
+        var names = _services.Children.Keys.Select(Text).ToList();
+
+        Assert.All(new[] { "postgres", "silo1", "silo2", "nginx" }, service => Assert.Contains(service, names));
+    }
+
+    [Fact]
+    public void EveryEnvironmentVariableIsOneTheAppOrItsImageReads()
+    {
+        var settings = SettingKeys.All.Select(SettingKeys.EnvironmentVariable).ToHashSet(StringComparer.Ordinal);
+
+        foreach (var (service, variables) in _services.Children.Select(s => (Text(s.Key), EnvironmentOf((YamlMappingNode)s.Value))))
+        {
+            foreach (var name in variables.Keys)
+            {
+                Assert.True(IsKnown(name, settings), $"{service} sets {name}, which is neither a setting the app reads (SettingKeys.All) nor ASPNETCORE_* or POSTGRES_*.");
+            }
+        }
+    }
+
+    [Fact]
+    public void CommentedOutVariablesInComposeAreSettingsTheAppReadsToo()
+    {
+        var settings = SettingKeys.All.Select(SettingKeys.EnvironmentVariable).ToHashSet(StringComparer.Ordinal);
+        var commented = File.ReadLines(ComposePath).Select(line => CommentedVariable().Match(line)).Where(m => m.Success)
+            .Select(m => m.Groups[1].Value).ToList();
+
+        Assert.Contains(SettingKeys.EnvironmentVariable(SettingKeys.OperatorEmails), commented);
+        Assert.All(commented, name => Assert.True(settings.Contains(name), $"docker-compose.yml suggests {name}, which the app does not read."));
+    }
+
+    [Fact]
+    public void BothSilosJoinOneClusterOnPostgresAtDifferentAddresses()
+    {
+        var environments = Silos.ToDictionary(s => s, s => EnvironmentOf(Service(s)));
+        string[] required =
+        [
+            SettingKeys.PostgresConnectionString, SettingKeys.ClusterId, SettingKeys.ServiceId, SettingKeys.SiloPort, SettingKeys.AdvertisedIP,
+        ];
+        foreach (var (silo, variables) in environments)
+        {
+            foreach (var key in required)
+            {
+                var name = SettingKeys.EnvironmentVariable(key);
+                Assert.True(variables.TryGetValue(name, out var value) && value.Length > 0, $"{silo} does not set {name}.");
+            }
+        }
+
+        string Of(string silo, string key) => environments[silo][SettingKeys.EnvironmentVariable(key)];
+        Assert.Equal(Of("silo1", SettingKeys.ClusterId), Of("silo2", SettingKeys.ClusterId));
+        Assert.Equal(Of("silo1", SettingKeys.ServiceId), Of("silo2", SettingKeys.ServiceId));
+        Assert.NotEqual(Of("silo1", SettingKeys.AdvertisedIP), Of("silo2", SettingKeys.AdvertisedIP));
+    }
+
+    [Fact]
+    public void EachSiloAdvertisesItsOwnStaticAddress()
+    {
+        foreach (var silo in Silos)
+        {
+            var advertised = EnvironmentOf(Service(silo))[SettingKeys.EnvironmentVariable(SettingKeys.AdvertisedIP)];
+            var networks = (YamlMappingNode)Service(silo).Children[new YamlScalarNode("networks")];
+            var addresses = networks.Children.Values.OfType<YamlMappingNode>()
+                .Select(n => n.Children.TryGetValue(new YamlScalarNode("ipv4_address"), out var a) ? Text(a) : null).ToList();
+
+            Assert.Contains(advertised, addresses);
+        }
+    }
+
+    [Fact]
+    public void NginxBalancesBothSilosOnTheirHttpPort()
+    {
+        var config = NginxConfig();
+
+        foreach (var silo in Silos)
+        {
+            var port = HttpPort(silo);
+            Assert.Matches(new Regex($@"^\s*server\s+{silo}:{port}\b", RegexOptions.Multiline), config);
+        }
+    }
+
+    [Fact]
+    public void NginxLetsTheAppAnswerOversizedTracesAndNeverRetriesAPost()
+    {
+        var config = NginxConfig();
+        var appLimit = Silos.Max(silo => EnvironmentOf(Service(silo)).TryGetValue(SettingKeys.EnvironmentVariable(SettingKeys.MaxBodyBytes), out var v)
+            ? long.Parse(v, CultureInfo.InvariantCulture)
+            : new IngestionOptions().MaxBodyBytes);
+
+        // nginx's own 413 is an HTML page; the SDKs read the app's JSON payload_too_large.
+        var limit = BodySizeLimit().Match(config);
+        Assert.True(limit.Success, "deploy/nginx.conf sets no client_max_body_size (nginx's default is 1 MiB).");
+        var nginxLimit = long.Parse(limit.Groups[1].Value, CultureInfo.InvariantCulture) * (limit.Groups[2].Value.ToLowerInvariant() switch
+        {
+            "k" => 1024L,
+            "m" => 1024L * 1024,
+            "g" => 1024L * 1024 * 1024,
+            _ => 1L,
+        });
+        Assert.True(nginxLimit > appLimit, $"nginx refuses bodies over {nginxLimit} bytes before the app's own limit of {appLimit} can answer.");
+
+        // A trace POST retried on another silo after a timeout could be stored twice.
+        Assert.DoesNotContain("non_idempotent", config);
+        Assert.Matches(@"proxy_intercept_errors\s+off\s*;", config);
+    }
+
+    [Fact]
+    public void TheImageExposesThePortsTheSilosUse()
+    {
+        var exposed = File.ReadLines(Path.Combine(RepositoryRoot.Path, "Dockerfile"))
+            .Select(line => line.Trim())
+            .Where(line => line.StartsWith("EXPOSE ", StringComparison.OrdinalIgnoreCase))
+            .SelectMany(line => line["EXPOSE ".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Select(port => port.Split('/')[0])
+            .ToHashSet();
+
+        foreach (var silo in Silos)
+        {
+            var variables = EnvironmentOf(Service(silo));
+            Assert.Contains(HttpPort(silo), exposed);
+            Assert.Contains(variables[SettingKeys.EnvironmentVariable(SettingKeys.SiloPort)], exposed);
+            Assert.Contains(variables[SettingKeys.EnvironmentVariable(SettingKeys.GatewayPort)], exposed);
+        }
+    }
+
+    [Fact]
+    public void PostgresKeepsItsDataInANamedVolume()
+    {
+        var volumes = (YamlSequenceNode)Service("postgres").Children[new YamlScalarNode("volumes")];
+        var dataVolume = volumes.Children.Select(VolumeMount).Single(m => m.Target == "/var/lib/postgresql/data");
+        var declared = (YamlMappingNode)LoadCompose().Children[new YamlScalarNode("volumes")];
+
+        // A host path would tie the data to one folder and its permissions; a named volume is Docker's to manage.
+        Assert.Matches("^[A-Za-z0-9][A-Za-z0-9_.-]*$", dataVolume.Source);
+        Assert.Contains(dataVolume.Source, declared.Children.Keys.Select(Text));
+    }
+
+    private static string ComposePath => Path.Combine(RepositoryRoot.Path, "docker-compose.yml");
+
+    private static YamlMappingNode LoadCompose()
+    {
+        using var reader = new StreamReader(ComposePath);
+        var stream = new YamlStream();
+        stream.Load(reader);
+        return (YamlMappingNode)stream.Documents[0].RootNode;
+    }
+
+    private YamlMappingNode Service(string name) => (YamlMappingNode)_services.Children[new YamlScalarNode(name)];
+
+    // Compose accepts both a mapping and a list of NAME=value.
+    private static Dictionary<string, string> EnvironmentOf(YamlMappingNode service)
+    {
+        if (!service.Children.TryGetValue(new YamlScalarNode("environment"), out var environment)) return [];
+        return environment switch
+        {
+            YamlMappingNode map => map.Children.ToDictionary(e => Text(e.Key), e => Text(e.Value)),
+            YamlSequenceNode list => list.Children.Select(Text).Select(item => item.Split('=', 2))
+                .ToDictionary(parts => parts[0], parts => parts.Length > 1 ? parts[1] : string.Empty),
+            _ => throw new InvalidOperationException("environment is neither a mapping nor a list"),
+        };
+    }
+
+    private static bool IsKnown(string name, HashSet<string> settings) =>
+        settings.Contains(name) || name.StartsWith("ASPNETCORE_", StringComparison.Ordinal) || name.StartsWith("POSTGRES_", StringComparison.Ordinal);
+
+    private string HttpPort(string silo)
+    {
+        var urls = EnvironmentOf(Service(silo)).GetValueOrDefault("ASPNETCORE_URLS") ?? throw new InvalidOperationException($"{silo} does not set ASPNETCORE_URLS.");
+        var match = UrlPort().Match(urls);
+        Assert.True(match.Success, $"{silo}'s ASPNETCORE_URLS '{urls}' names no port.");
+        return match.Groups[1].Value;
+    }
+
+    private string NginxConfig()
+    {
+        var mounts = (YamlSequenceNode)Service("nginx").Children[new YamlScalarNode("volumes")];
+        var config = mounts.Children.Select(VolumeMount).Single(m => m.Target.StartsWith("/etc/nginx/", StringComparison.Ordinal));
+        // Without comments: only directives count.
+        return NginxComment().Replace(File.ReadAllText(Path.Combine(RepositoryRoot.Path, config.Source)), string.Empty);
+    }
+
+    private static (string Source, string Target) VolumeMount(YamlNode volume) => volume switch
+    {
+        YamlScalarNode shortSyntax when Text(shortSyntax).Split(':') is [var source, var target, ..] => (source, target),
+        YamlMappingNode longSyntax => (Text(longSyntax.Children[new YamlScalarNode("source")]), Text(longSyntax.Children[new YamlScalarNode("target")])),
+        _ => throw new InvalidOperationException($"Unreadable volume entry at {volume.Start}."),
+    };
+
+    private static string Text(YamlNode node) => ((YamlScalarNode)node).Value ?? string.Empty;
+
+    [GeneratedRegex(@"^\s*#\s*([A-Za-z]+__[A-Za-z_]+)\s*:")]
+    private static partial Regex CommentedVariable();
+
+    [GeneratedRegex("#[^\n]*")]
+    private static partial Regex NginxComment();
+
+    [GeneratedRegex(@"client_max_body_size\s+(\d+)([kKmMgG]?)\s*;")]
+    private static partial Regex BodySizeLimit();
+
+    [GeneratedRegex(@":(\d+)/?(?:;|$)")]
+    private static partial Regex UrlPort();
+}
