@@ -7,14 +7,27 @@ namespace Mentiora.Tests.Infrastructure;
 /// A person's browser without JavaScript: keeps cookies, reads the antiforgery token from the
 /// page it is on and posts forms the way the page's form would.
 /// </summary>
-public sealed partial class DashboardClient(MentioraApp app)
+public sealed partial class DashboardClient
 {
     /// <summary>The password every test account uses.</summary>
     public const string Password = "correct horse battery staple";
 
     private string? _lastPage;
 
-    public HttpClient Http { get; } = CreateHttp(app);
+    public DashboardClient(MentioraApp app)
+        : this(CreateHttp(app))
+    {
+    }
+
+    private DashboardClient(HttpClient http) => Http = http;
+
+    /// <summary>
+    /// A visitor of a server started some other way (a silo process), through a client that keeps
+    /// cookies and does not follow redirects, like <see cref="SiloProcess.CreateClient"/>.
+    /// </summary>
+    public static DashboardClient Using(HttpClient http) => new(http);
+
+    public HttpClient Http { get; }
 
     /// <summary>The app's own address, as the pages show it.</summary>
     public Uri BaseAddress => Http.BaseAddress!;

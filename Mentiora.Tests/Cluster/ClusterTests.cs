@@ -1,0 +1,295 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Mentiora.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Mentiora.Tests.Cluster;
+
+/// <summary>
+/// Two Mentiora processes on one PostgreSQL database, one Orleans cluster, as a load balancer
+/// would spread one user's requests over them: what one silo does, the other must see at once.
+/// Each test starts its own pair, so a killed or confused silo never leaks into another test.
+/// </summary>
+public sealed partial class ClusterTests(ITestOutputHelper output)
+{
+    // The app's membership defaults (2 s probe timeout, 2 missed probes) declare a dead silo dead in
+    // roughly 10 s; the deadline leaves room for a slow, busy test machine without hiding a hang.
+    private static readonly TimeSpan RecoveryDeadline = TimeSpan.FromSeconds(60);
+
+    // A request stuck on a dead silo should give up long before the deadline; longer means it hung.
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(15);
+
+    private const int KeyLimit = 5;
+
+    private static string Settings(Guid projectId) => $"/projects/{projectId}/settings";
+
+    private static string Handler(Guid projectId, string handler) => $"{Settings(projectId)}?handler={handler}";
+
+    [Fact]
+    public async Task FortyConcurrentCreatesAcrossBothSilosGiveExactlyFiveKeys()
+    {
+        await using var cluster = await StartClusterAsync();
+        // One browser whose requests a load balancer spreads over both silos: one cookie jar, which, like a
+        // browser's, sends a host's cookies to any of its ports; each silo's client posts with the token of
+        // the Settings page it served.
+        var cookies = new CookieContainer();
+        var onA = DashboardClient.Using(cluster.A.CreateClient(cookies));
+        var onB = DashboardClient.Using(cluster.B.CreateClient(cookies));
+        var projectId = await onA.SignUpAsync();
+        await onA.GetPageAsync(Settings(projectId));
+        await onB.GetPageAsync(Settings(projectId));
+
+        var posts = Enumerable.Range(0, 40)
+            .Select(async i =>
+            {
+                // B goes first in each pair: the project was made through A, so B's posts are likely the ones that reach its grain remotely.
+                var (silo, browser) = i % 2 == 0 ? ("B", onB) : ("A", onA);
+                using var response = await browser.PostFormAsync(Handler(projectId, "Create"), new() { ["name"] = $"Race {i}" });
+                return (Silo: silo, response.StatusCode, Html: await response.Content.ReadAsStringAsync());
+            })
+            .ToArray();
+        var answers = await Task.WhenAll(posts);
+
+        var summary = string.Join(", ", answers.GroupBy(a => (a.Silo, a.StatusCode)).Select(g => $"{g.Key.Silo}: {g.Count()}×{(int)g.Key.StatusCode}"));
+        output.WriteLine($"40 concurrent creates answered {summary}");
+        var created = answers.Where(a => a.StatusCode == HttpStatusCode.OK).ToList();
+        var refused = answers.Where(a => a.StatusCode == HttpStatusCode.UnprocessableEntity).ToList();
+        Assert.True(created.Count + refused.Count == answers.Length,
+            $"every create should be either done (200) or refused at the limit (422); got {summary}.\n{cluster.OutputTails()}");
+        Assert.True(created.Count == KeyLimit, $"exactly {KeyLimit} of 40 concurrent creates should succeed; got {summary}");
+        Assert.All(refused, r => Assert.Contains($"already has {KeyLimit} API keys", r.Html));
+        var keys = created.Select(c => CreatedKey().Match(c.Html)).ToList();
+        Assert.All(keys, k => Assert.True(k.Success, "each successful create shows the new key"));
+        Assert.Equal(KeyLimit, keys.Select(k => k.Groups[1].Value).Distinct().Count());
+
+        foreach (var browser in new[] { onA, onB })
+        {
+            var settings = await browser.GetPageAsync(Settings(projectId));
+            Assert.True(KeyRow().Matches(settings).Count == KeyLimit, $"the Settings page on {browser.BaseAddress} should list exactly {KeyLimit} keys");
+            Assert.All(keys, k => Assert.Contains(k.Groups[1].Value[..8] + "…", settings));
+        }
+    }
+
+    [Fact]
+    public async Task ARevokeOnOneSiloIsSeenOnTheOthersVeryNextRequest()
+    {
+        await using var cluster = await StartClusterAsync();
+        var onA = DashboardClient.Using(cluster.A.CreateClient());
+        using var apiOnB = cluster.B.CreateClient();
+        var projectId = await onA.SignUpAsync();
+        var key = await CreateKeyAsync(onA, projectId, "Production");
+        // Several requests, so whatever B keeps about the key is warm before the revoke.
+        for (var i = 0; i < 3; i++)
+        {
+            using var accepted = await apiOnB.SendAsync(TraceEvents.Post(TraceEvents.Valid(), key));
+            Assert.True(accepted.StatusCode == HttpStatusCode.Accepted,
+                $"a trace sent to B with a key made on A should be accepted, got {(int)accepted.StatusCode}: {await accepted.Content.ReadAsStringAsync()}");
+        }
+
+        var keyId = KeyRow().Match(await onA.GetPageAsync(Settings(projectId))).Groups[1].Value;
+        using var revoked = await onA.PostFormAsync(Handler(projectId, "Revoke"), new() { ["keyId"] = keyId });
+        Assert.Equal(HttpStatusCode.Redirect, revoked.StatusCode);
+
+        using var refused = await apiOnB.SendAsync(TraceEvents.Post(TraceEvents.Valid(), key));
+        await ApiAssert.Error(refused, HttpStatusCode.Unauthorized, "invalid_api_key");
+    }
+
+    [Fact]
+    public async Task ASignInCookieFromOneSiloWorksOnTheOther()
+    {
+        await using var cluster = await StartClusterAsync();
+        var email = DashboardClient.NewEmail();
+        var projectId = await DashboardClient.Using(cluster.A.CreateClient()).SignUpAsync(email);
+        var jarA = new CookieContainer();
+        var onA = DashboardClient.Using(cluster.A.CreateClient(jarA));
+        await onA.GetPageAsync("/signin");
+        using var signedIn = await onA.PostFormAsync("/signin", new() { ["Email"] = email, ["Password"] = DashboardClient.Password });
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        var token = AntiforgeryField().Match(await onA.GetPageAsync(Settings(projectId)));
+        Assert.True(token.Success, "the Settings page on A carries an antiforgery token");
+
+        // What a browser would send to B after the load balancer switched servers: A's cookies, copied by hand
+        // so the test does not depend on how a cookie jar treats two ports of one host.
+        var jarB = new CookieContainer();
+        var cookiesFromA = jarA.GetCookies(cluster.A.BaseAddress);
+        Assert.Contains(cookiesFromA, c => c.Name == "mentiora.session");
+        foreach (Cookie cookie in cookiesFromA)
+        {
+            jarB.Add(cluster.B.BaseAddress, new Cookie(cookie.Name, cookie.Value, "/"));
+        }
+
+        using var onB = cluster.B.CreateClient(jarB);
+        using var settings = await onB.GetAsync(Settings(projectId));
+        Assert.True(settings.StatusCode == HttpStatusCode.OK,
+            $"B should accept A's sign-in cookie and show Settings, answered {(int)settings.StatusCode} {settings.Headers.Location}");
+        Assert.Contains("API Keys", await settings.Content.ReadAsStringAsync());
+
+        using var create = await onB.PostAsync(Handler(projectId, "Create"), new FormUrlEncodedContent(
+        [
+            new("name", "Made on B"),
+            new("__RequestVerificationToken", WebUtility.HtmlDecode(token.Groups[1].Value)),
+        ]));
+        var created = await create.Content.ReadAsStringAsync();
+        Assert.True(create.StatusCode == HttpStatusCode.OK,
+            $"B should accept a form with A's antiforgery token, answered {(int)create.StatusCode}.\n{cluster.B.OutputTail()}");
+        var key = CreatedKey().Match(created);
+        Assert.True(key.Success, "the key created on B is shown");
+        Assert.Contains(key.Groups[1].Value[..8] + "…", await onA.GetPageAsync(Settings(projectId)));
+    }
+
+    [Fact]
+    public async Task WhenASiloIsKilledTheOtherServesAllKeys()
+    {
+        var keys = new List<string>();
+        async Task AddProjectWithTwoKeysAsync(SiloProcess silo)
+        {
+            var browser = DashboardClient.Using(silo.CreateClient());
+            var projectId = await browser.SignUpAsync();
+            keys.Add(await CreateKeyAsync(browser, projectId, "First"));
+            keys.Add(await CreateKeyAsync(browser, projectId, "Second"));
+        }
+
+        // Orleans places new grains by load, which may put nearly all of them on B; keys made while A
+        // is the only silo are sure to have their project and prefix grains on A, the silo to be killed.
+        await using var cluster = await StartClusterAsync(async a =>
+        {
+            await AddProjectWithTwoKeysAsync(a);
+            await AddProjectWithTwoKeysAsync(a);
+        });
+        var keysBornOnA = keys.Count;
+        using var apiOnA = cluster.A.CreateClient();
+        using var apiOnB = cluster.B.CreateClient();
+        // More projects through both silos, and traces with every key through both, so grains are active on each.
+        foreach (var silo in new[] { cluster.A, cluster.B, cluster.A, cluster.B })
+        {
+            await AddProjectWithTwoKeysAsync(silo);
+        }
+
+        foreach (var key in keys)
+        {
+            foreach (var api in new[] { apiOnA, apiOnB })
+            {
+                using var accepted = await api.SendAsync(TraceEvents.Post(TraceEvents.Valid(), key));
+                Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+            }
+        }
+
+        var sinceKill = Stopwatch.StartNew();
+        cluster.A.Kill();
+        // In the silos' own timestamp format, to line up with B's membership log below.
+        output.WriteLine($"{DateTime.Now:HH:mm:ss.fff} killed A (pid {cluster.A.ProcessId}) with SIGKILL");
+        var outcomes = await Task.WhenAll(keys.Select(key => UntilAcceptedAsync(apiOnB, key, sinceKill)));
+
+        foreach (var (key, outcome, index) in keys.Zip(outcomes).Select((p, i) => (p.First, p.Second, i)))
+        {
+            var origin = index < keysBornOnA ? "made while A was alone" : "made with both silos up";
+            output.WriteLine($"key {key[..8]} ({origin}): 202 after {outcome.AcceptedAfter?.TotalSeconds:0.00} s; before it: {Describe(outcome.Failures)}");
+        }
+
+        var failures = outcomes.SelectMany(o => o.Failures).ToList();
+        var unauthorized = failures.Where(f => f.StartsWith("401", StringComparison.Ordinal)).Distinct().ToList();
+        Assert.True(unauthorized.Count == 0,
+            $"a valid key must never be refused while a silo recovers; B answered {string.Join(" | ", unauthorized)}.\n{cluster.B.OutputTail()}");
+        // The SDKs retry 5xx; any other answer would make them drop the trace.
+        var notRetried = failures.Where(f => !f.StartsWith("500", StringComparison.Ordinal) && !f.StartsWith("503", StringComparison.Ordinal)
+            && !f.StartsWith("no answer", StringComparison.Ordinal)).Distinct().ToList();
+        Assert.True(notRetried.Count == 0,
+            $"while a silo recovers only 500 or 503 may be answered; B answered {string.Join(" | ", notRetried)}.\n{cluster.B.OutputTail()}");
+        var stuck = keys.Zip(outcomes).Where(p => p.Second.AcceptedAfter is null).ToList();
+        Assert.True(stuck.Count == 0,
+            $"{stuck.Count} of {keys.Count} keys were still not served by B {RecoveryDeadline.TotalSeconds:0} s after A was killed: "
+            + $"{string.Join("; ", stuck.Select(p => $"{p.First[..8]}: {Describe(p.Second.Failures)}"))}.\n{cluster.B.OutputTail()}");
+        var recovery = outcomes.Max(o => o.AcceptedAfter!.Value);
+        output.WriteLine($"B served every one of {keys.Count} keys {recovery.TotalSeconds:0.00} s after A was killed; "
+            + $"{failures.Count} requests failed in the meantime: {Describe(failures)}.");
+        foreach (var line in cluster.B.OutputLines().Where(l => l.Contains("MembershipTableManager", StringComparison.Ordinal)))
+        {
+            output.WriteLine($"B: {line}");
+        }
+    }
+
+    private async Task<TwoSiloCluster> StartClusterAsync(Func<SiloProcess, Task>? whileAIsAlone = null)
+    {
+        var cluster = await TwoSiloCluster.StartAsync(whileAIsAlone);
+        output.WriteLine($"silo A was ready {cluster.A.StartupTime.TotalSeconds:0.0} s after its start, B {cluster.B.StartupTime.TotalSeconds:0.0} s after its own");
+        return cluster;
+    }
+
+    private static async Task<string> CreateKeyAsync(DashboardClient browser, Guid projectId, string name)
+    {
+        await browser.GetPageAsync(Settings(projectId));
+        using var response = await browser.PostFormAsync(Handler(projectId, "Create"), new() { ["name"] = name });
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"creating a key on {browser.BaseAddress} answered {(int)response.StatusCode}");
+        var key = CreatedKey().Match(html);
+        Assert.True(key.Success, "the created key is shown in the API key field");
+        return key.Groups[1].Value;
+    }
+
+    // Sends a trace with the key until B stores it (as the SDK retries 5xx); 401 stops at once, since the SDK
+    // would give up and the customer would lose traces.
+    private static async Task<(TimeSpan? AcceptedAfter, List<string> Failures)> UntilAcceptedAsync(HttpClient api, string key, Stopwatch sinceKill)
+    {
+        var failures = new List<string>();
+        while (sinceKill.Elapsed < RecoveryDeadline)
+        {
+            using var timeout = new CancellationTokenSource(RequestTimeout);
+            try
+            {
+                using var response = await api.SendAsync(TraceEvents.Post(TraceEvents.Valid(), key), timeout.Token);
+                if (response.StatusCode == HttpStatusCode.Accepted)
+                {
+                    return (sinceKill.Elapsed, failures);
+                }
+
+                failures.Add(await DescribeAsync(response, timeout.Token));
+                if (response.StatusCode == HttpStatusCode.Unauthorized)
+                {
+                    return (null, failures);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                failures.Add($"no answer within {RequestTimeout.TotalSeconds:0} s");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+        }
+
+        return (null, failures);
+    }
+
+    private static async Task<string> DescribeAsync(HttpResponseMessage response, CancellationToken cancellation)
+    {
+        var body = await response.Content.ReadAsStringAsync(cancellation);
+        string? code = null;
+        try
+        {
+            code = (string?)JsonNode.Parse(body)?["error"]?["code"];
+        }
+        catch (JsonException)
+        {
+            // Not the SDKs' error shape; the raw body says more.
+        }
+
+        var retryAfter = response.Headers.RetryAfter is { } after ? $" Retry-After {after}" : string.Empty;
+        return $"{(int)response.StatusCode} {code ?? body}{retryAfter}";
+    }
+
+    private static string Describe(IReadOnlyCollection<string> failures) =>
+        failures.Count == 0
+            ? "nothing failed"
+            : string.Join(", ", failures.GroupBy(f => f.Length > 120 ? f[..120] : f).Select(g => $"{g.Count()}× {g.Key}"));
+
+    [GeneratedRegex("id=\"created-api-key\"[^>]*value=\"([^\"]+)\"")]
+    private static partial Regex CreatedKey();
+
+    [GeneratedRegex("<tr id=\"key-([0-9a-f-]{36})\"")]
+    private static partial Regex KeyRow();
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryField();
+}
