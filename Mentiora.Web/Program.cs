@@ -137,7 +137,12 @@ app.UseWhen(context => context.Request.Path.StartsWithSegments("/api/v1/traces")
 // API errors are JSON in the SDKs' shape, whatever produced them.
 app.UseWhen(IsApiRequest, api =>
 {
-    api.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = WriteApiException });
+    api.UseExceptionHandler(new ExceptionHandlerOptions
+    {
+        ExceptionHandler = WriteApiException,
+        // A silo failing over or a database restarting is expected: WriteApiException logs one warning, not a stack trace.
+        SuppressDiagnosticsCallback = context => IsUnavailability(context.Exception),
+    });
     api.UseStatusCodePages(context => WriteApiStatus(context.HttpContext));
 });
 // Dashboard errors get a page a person can read; an htmx request gets the status as it is.
@@ -153,17 +158,26 @@ app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => che
 app.MapPrometheusScrapingEndpoint("/metrics");
 app.MapOrleansDashboard("/ops/orleans").RequireAuthorization(OperatorPolicy.Name);
 
+// One first Data Protection key for the whole cluster, before anyone signs in.
+await KeyRingBootstrap.EnsureKeyAsync(app.Services, storage);
+
 app.Run();
 
 static bool IsApiRequest(HttpContext context) => context.Request.Path.StartsWithSegments("/api");
 
+static bool IsUnavailability(Exception? failure) => failure is OrleansException or TimeoutException or DbException;
+
 static Task WriteApiException(HttpContext context)
 {
     var failure = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-    var error = failure is OrleansException or TimeoutException or DbException
-        ? ApiErrors.Unavailable("The service is temporarily unavailable; retry shortly. Nothing was stored.")
-        : ApiErrors.Internal();
-    return error.WriteAsync(context.Response);
+    if (!IsUnavailability(failure))
+    {
+        return ApiErrors.Internal().WriteAsync(context.Response);
+    }
+
+    context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Mentiora.Api")
+        .LogWarning("Answered 503 to {Method} {Path}: {Failure}: {Message}", context.Request.Method, context.Request.Path, failure!.GetType().Name, failure.Message);
+    return ApiErrors.Unavailable("The service is temporarily unavailable; retry shortly. Nothing was stored.").WriteAsync(context.Response);
 }
 
 static Task WriteApiStatus(HttpContext context) => context.Response.StatusCode switch
