@@ -1,9 +1,11 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Mentiora.Tests.Infrastructure;
+using Npgsql;
 using Xunit.Abstractions;
 
 namespace Mentiora.Tests.Cluster;
@@ -209,6 +211,82 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
         {
             output.WriteLine($"B: {line}");
         }
+    }
+
+    [Fact]
+    public async Task AStoppingSiloStoresEveryTraceItAcknowledged()
+    {
+        await using var cluster = await StartClusterAsync();
+        var onA = DashboardClient.Using(cluster.A.CreateClient());
+        var email = DashboardClient.NewEmail();
+        var projectId = await onA.SignUpAsync(email);
+        var key = await CreateKeyAsync(onA, projectId, "Production");
+        using var apiOnA = cluster.A.CreateClient();
+        var traces = Enumerable.Range(0, 400).Select(_ => TraceEvents.Valid()).ToArray();
+        var answers = new HttpStatusCode?[traces.Length];
+        var sent = 0;
+
+        // Sixteen clients keep sending while A is asked to stop (SIGTERM, as an orchestrator does).
+        var clients = Enumerable.Range(0, 16).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref sent) - 1) < traces.Length)
+            {
+                try
+                {
+                    using var response = await apiOnA.SendAsync(TraceEvents.Post(traces[i], key));
+                    answers[i] = response.StatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    answers[i] = null;
+                }
+            }
+        }).ToArray();
+        while (Volatile.Read(ref sent) < 100)
+        {
+            await Task.Delay(5);
+        }
+
+        using (var term = Process.Start("kill", ["-TERM", cluster.A.ProcessId.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await term.WaitForExitAsync();
+        }
+
+        await Task.WhenAll(clients);
+        var deadline = Stopwatch.StartNew();
+        while (!cluster.A.HasExited && deadline.Elapsed < RecoveryDeadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.True(cluster.A.HasExited, $"A should stop by itself after SIGTERM.\n{cluster.A.OutputTail()}");
+        var acknowledged = traces.Where((_, i) => answers[i] == HttpStatusCode.Accepted).Select(t => Guid.Parse((string)t["trace_id"]!)).ToHashSet();
+        output.WriteLine($"{acknowledged.Count} of {traces.Length} acknowledged before A stopped; others: " +
+            string.Join(", ", answers.Where(a => a != HttpStatusCode.Accepted).GroupBy(a => a?.ToString() ?? "connection error").Select(g => $"{g.Count()}×{g.Key}")));
+        Assert.NotEmpty(acknowledged);
+        Assert.All(answers, a => Assert.True(a is null or HttpStatusCode.Accepted or HttpStatusCode.ServiceUnavailable, $"unexpected answer {a}"));
+
+        await using var connection = new NpgsqlConnection(cluster.ConnectionString);
+        await connection.OpenAsync();
+        await using var query = new NpgsqlCommand("SELECT trace_id FROM traces", connection);
+        var stored = new HashSet<Guid>();
+        await using (var reader = await query.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                stored.Add(reader.GetGuid(0));
+            }
+        }
+
+        Assert.Empty(acknowledged.Except(stored));
+
+        // A wrote the key's last-used time as it stopped; B reads it from storage.
+        var onB = DashboardClient.Using(cluster.B.CreateClient());
+        await onB.GetPageAsync("/signin");
+        using var signedIn = await onB.PostFormAsync("/signin", new() { ["Email"] = email, ["Password"] = DashboardClient.Password });
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        Assert.Matches("<td class=\"last-used\">\\s*<time", await onB.GetPageAsync(Settings(projectId)));
     }
 
     private async Task<TwoSiloCluster> StartClusterAsync(Func<SiloProcess, Task>? whileAIsAlone = null)
