@@ -6,6 +6,7 @@ using Mentiora.Web.Api;
 using Mentiora.Web.Configuration;
 using Mentiora.Web.Operations;
 using Mentiora.Web.Pages;
+using Mentiora.Web.Security;
 using Mentiora.Web.Storage;
 using Mentiora.Web.Traces;
 using Microsoft.AspNetCore.Authentication;
@@ -130,6 +131,9 @@ builder.Services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/Projects"));
 builder.Services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
 
 var app = builder.Build();
+
+// Browser protections on every answer (see SecurityHeadersMiddleware).
+app.UseMiddleware<SecurityHeadersMiddleware>();
 
 // Browsers may send traces from other origins; the key decides which (see IngestionCorsMiddleware).
 app.UseWhen(context => context.Request.Path.StartsWithSegments("/api/v1/traces"), traces => traces.UseMiddleware<IngestionCorsMiddleware>());

@@ -13,6 +13,7 @@ namespace Mentiora.Tests.Browser;
 public sealed class ApiKeysFlowTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
 {
     private readonly MentioraApp _app = new(TestStorage.NewEmbedded());
+    private readonly List<string> _policyViolations = [];
     private HttpClient _api = null!;
     private IPage _page = null!;
 
@@ -20,6 +21,15 @@ public sealed class ApiKeysFlowTests(BrowserFixture browser) : IClassFixture<Bro
     {
         _api = _app.Start();
         _page = await browser.NewPageAsync(_api.BaseAddress!);
+
+        // Everything must work under the strict Content-Security-Policy: the browser reports what it refuses.
+        _page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+            {
+                _policyViolations.Add(message.Text);
+            }
+        };
         await SignUpAsync();
     }
 
@@ -93,6 +103,7 @@ public sealed class ApiKeysFlowTests(BrowserFixture browser) : IClassFixture<Bro
         await Expect(create).ToBeEnabledAsync();
         Assert.Equal(HttpStatusCode.Unauthorized, (await _api.SendAsync(TraceEvents.Post(TraceEvents.Valid(), key))).StatusCode);
         await browser.SaveScreenshotAsync(_page, "Settings.api-keys");
+        Assert.Empty(_policyViolations);
     }
 
     [Fact]

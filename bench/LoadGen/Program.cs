@@ -98,7 +98,7 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"latency from due time: p50 {Percentile(measured, 50) / 1000.0:0.00} ms, p90 {Percentile(measured, 90) / 1000.0:0.00} ms, " +
     $"p99 {Percentile(measured, 99) / 1000.0:0.00} ms, p99.9 {Percentile(measured, 99.9) / 1000.0:0.00} ms, max {Percentile(measured, 100) / 1000.0:0.00} ms; " +
-    $"send lag p99 {Percentile(measuredLags, 99) / 1000.0:0.00} ms"));
+    $"send lag p99 {Percentile(measuredLags, 99) / 1000.0:0.00} ms; own GC pauses {GC.GetTotalPauseDuration().TotalMilliseconds:0} ms in {GC.CollectionCount(0)} collections"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"LOADGEN rate={options.Rate:0.#} sent={total} measured={measured.Length} s202={statuses[202]} s400={statuses[400]} s401={statuses[401]} " +
     $"s503={statuses[503]} sother={others} failed={failures} p50_us={Percentile(measured, 50)} p90_us={Percentile(measured, 90)} " +
