@@ -758,7 +758,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) pri
 # "yes"/"no" for value OP limit.
 meets() { awk -v v="$1" -v op="$2" -v l="$3" 'BEGIN { if (v == "" || v == "-") { print "-"; exit } ok = (op == ">=") ? (v + 0 >= l) : (v + 0 <= l); print ok ? "yes" : "**no**" }'; }
 
-titles=([auth]="auth path, 400 without storage" [postgres]="PostgreSQL, single event" [batch100]="PostgreSQL, batch of 100"
+declare -A titles=([auth]="auth path, 400 without storage" [postgres]="PostgreSQL, single event" [batch100]="PostgreSQL, batch of 100"
   [batch1000]="PostgreSQL, batch of 1,000" [sqlite]="SQLite, single event" [cluster]="2 silos + nginx, PostgreSQL, single event")
 
 {

@@ -59,6 +59,10 @@ public sealed class MentioraApp : WebApplicationFactory<Program>
         builder.UseSetting("Orleans:GatewayPort", FreePort.Next().ToString());
         builder.UseSetting("Logging:LogLevel:Default", "Debug");
         builder.UseSetting("Logging:LogLevel:Orleans", "Information");
+
+        // Every test talks from 127.0.0.1; only the tests of the limits themselves set them low.
+        builder.UseSetting("Limits:FailedAuthenticationsPerIpPerMinute", "1000000");
+        builder.UseSetting("Limits:SignInAttemptsPerMinute", "1000000");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

@@ -9,10 +9,10 @@ namespace Mentiora.Web.Api;
 /// An error as the SDKs read it: <c>{"error":{"code":…,"message":…}}</c>, with per-field
 /// details for invalid traces. The SDKs act on the code, people read the message.
 /// </summary>
-public sealed record ApiError(int Status, string Code, string Message, IReadOnlyDictionary<string, string>? Details = null)
+public sealed record ApiError(int Status, string Code, string Message, IReadOnlyDictionary<string, string>? Details = null, int? RetryAfterSeconds = null)
 {
-    /// <summary>Seconds a client should wait before retrying a 429 or 503.</summary>
-    public const int RetryAfterSeconds = 1;
+    /// <summary>Seconds a client should wait before retrying a 503 (or a 429 that names none).</summary>
+    public const int DefaultRetryAfterSeconds = 1;
 
     // Messages quote headers and placeholders; the body is JSON, never HTML, so they need not be escaped.
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -34,7 +34,7 @@ public sealed record ApiError(int Status, string Code, string Message, IReadOnly
         response.ContentType = "application/json; charset=utf-8";
         if (Status is StatusCodes.Status429TooManyRequests or StatusCodes.Status503ServiceUnavailable)
         {
-            response.Headers.RetryAfter = RetryAfterSeconds.ToString();
+            response.Headers.RetryAfter = (RetryAfterSeconds ?? DefaultRetryAfterSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         if (Status == StatusCodes.Status401Unauthorized)

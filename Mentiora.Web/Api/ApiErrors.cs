@@ -32,6 +32,9 @@ public static class ApiErrors
         new(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type",
             $"Send the trace as JSON with 'Content-Type: application/json'{(string.IsNullOrEmpty(contentType) ? " (no Content-Type was sent)" : $" (got '{contentType}')")}.");
 
+    public static ApiError RateLimited(string message, int retryAfterSeconds) =>
+        new(StatusCodes.Status429TooManyRequests, "rate_limited", message, null, retryAfterSeconds);
+
     public static ApiError Unavailable(string message) => new(StatusCodes.Status503ServiceUnavailable, "unavailable", message);
 
     public static ApiError NotFound(string path) => new(StatusCodes.Status404NotFound, "not_found", $"There is no API at {path}.");

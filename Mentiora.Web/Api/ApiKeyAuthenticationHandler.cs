@@ -4,6 +4,7 @@ using Mentiora.Grains.Directory;
 using Mentiora.Grains.Keys;
 using Mentiora.Grains.Projects;
 using Mentiora.Web.Operations;
+using Mentiora.Web.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -18,7 +19,8 @@ public sealed class ApiKeyAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     IGrainFactory grains,
-    MentioraMetrics metrics)
+    MentioraMetrics metrics,
+    AbuseLimits limits)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     /// <summary>The scheme name the ingestion API authorizes with.</summary>
@@ -62,6 +64,12 @@ public sealed class ApiKeyAuthenticationHandler(
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var headers = Request.Headers.Authorization;
+        if (headers.Count > 0 && limits.IsBlockedForFailedAuthentications(Context.Connection.RemoteIpAddress))
+        {
+            // Guessing keys from one address gets slow: its requests are refused without looking at the key.
+            return Refuse(ApiErrors.RateLimited("Too many requests with invalid keys came from this address. Wait a minute, then retry with a valid key.", 60));
+        }
+
         if (headers.Count == 0)
         {
             // No header at all: let the challenge say what is missing.
@@ -198,6 +206,11 @@ public sealed class ApiKeyAuthenticationHandler(
         // The challenge runs later in the pipeline; it writes this error instead of a generic one.
         Context.Items[typeof(ApiError)] = error;
         metrics.AuthenticationFailed(error.Code);
+        if (error.Status == StatusCodes.Status401Unauthorized)
+        {
+            limits.FailedAuthentication(Context.Connection.RemoteIpAddress);
+        }
+
         return AuthenticateResult.Fail(error.Message);
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Mentiora.Grains.Keys;
 using Mentiora.Web.Operations;
+using Mentiora.Web.Security;
 using Mentiora.Web.Traces;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -12,12 +13,23 @@ namespace Mentiora.Web.Api;
 [Route("api/v1/traces")]
 [Authorize(AuthenticationSchemes = ApiKeyAuthenticationHandler.SchemeName)]
 public sealed partial class TracesController(
-    TraceWriter writer, IOptions<IngestionOptions> options, TimeProvider clock, MentioraMetrics metrics, ILogger<TracesController> logger) : ControllerBase
+    TraceWriter writer,
+    IOptions<IngestionOptions> options,
+    TimeProvider clock,
+    MentioraMetrics metrics,
+    AbuseLimits limits,
+    ILogger<TracesController> logger) : ControllerBase
 {
     /// <summary>Stores one trace event, or a batch of them (a JSON array); answers 202 only once they are committed.</summary>
     [HttpPost]
     public async Task<IActionResult> Post(CancellationToken cancellationToken)
     {
+        var keyId = Guid.Parse(User.FindFirst(ApiKeyAuthenticationHandler.KeyIdClaim)!.Value);
+        if (!limits.TryKeyRequest(keyId))
+        {
+            return Refuse(ApiErrors.RateLimited("This key is sending more traces per second than its limit; retry shortly.", 1));
+        }
+
         if (!JsonRequest.IsJson(Request.ContentType))
         {
             return Refuse(ApiErrors.UnsupportedMediaType(Request.ContentType));
@@ -37,7 +49,6 @@ public sealed partial class TracesController(
         }
 
         var projectId = Guid.Parse(User.FindFirst(ApiKeyAuthenticationHandler.ProjectIdClaim)!.Value);
-        var keyId = Guid.Parse(User.FindFirst(ApiKeyAuthenticationHandler.KeyIdClaim)!.Value);
         var receivedAt = clock.GetUtcNow();
         var endUser = EndUserOf(User);
         var records = new TraceRecord[events.Count];

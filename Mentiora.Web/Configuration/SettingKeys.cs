@@ -45,11 +45,21 @@ public static class SettingKeys
     /// <summary>Comma-separated emails of the accounts that may open the Orleans dashboard at /ops/orleans.</summary>
     public const string OperatorEmails = "Operators:Emails";
 
+    /// <summary>Trace requests one key may make per second on one silo; 0 (the default) means no limit.</summary>
+    public const string KeyRequestsPerSecond = "Limits:KeyRequestsPerSecond";
+
+    /// <summary>Failed API authentications one IP address may cause per minute before it is refused with 429.</summary>
+    public const string FailedAuthenticationsPerIpPerMinute = "Limits:FailedAuthenticationsPerIpPerMinute";
+
+    /// <summary>Sign-in attempts per minute for one account, and (three times as many) for one IP address.</summary>
+    public const string SignInAttemptsPerMinute = "Limits:SignInAttemptsPerMinute";
+
     /// <summary>All of them, for checks that compare deployments with what the app reads.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         PostgresConnectionString, SqlitePath, MaxBodyBytes, TraceQueueCapacity, TraceMaxBatchSize, ClusterId, ServiceId,
         SiloPort, GatewayPort, AdvertisedIP, ProbeTimeoutSeconds, MissedProbesLimit, OperatorEmails,
+        KeyRequestsPerSecond, FailedAuthenticationsPerIpPerMinute, SignInAttemptsPerMinute,
     ];
 
     /// <summary>The environment variable that sets a key.</summary>

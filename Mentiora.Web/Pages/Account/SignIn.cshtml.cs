@@ -1,12 +1,13 @@
 using System.ComponentModel.DataAnnotations;
 using Mentiora.Grains.Accounts;
+using Mentiora.Web.Security;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Mentiora.Web.Pages.Account;
 
 /// <summary>Signs a person in with email and password.</summary>
-public sealed class SignInModel(IGrainFactory grains) : PageModel
+public sealed class SignInModel(IGrainFactory grains, AbuseLimits limits) : PageModel
 {
     [BindProperty, Display(Name = "Email")]
     public string Email { get; set; } = string.Empty;
@@ -23,6 +24,15 @@ public sealed class SignInModel(IGrainFactory grains) : PageModel
 
     public async Task<IActionResult> OnPostAsync()
     {
+        if (!limits.TrySignIn(AccountEmail.Normalize(Email), HttpContext.Connection.RemoteIpAddress))
+        {
+            // Slows password guessing to a crawl; the right password waits as long as a wrong one.
+            Error = "Too many sign-in attempts. Wait a minute, then try again.";
+            var page = Page();
+            page.StatusCode = StatusCodes.Status429TooManyRequests;
+            return page;
+        }
+
         var account = AccountEmail.LooksValid(Email)
             ? await grains.GetGrain<IUserGrain>(AccountEmail.Normalize(Email)).SignIn(Password)
             : null;
