@@ -289,6 +289,30 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
         Assert.Matches("<td class=\"last-used\">\\s*<time", await onB.GetPageAsync(Settings(projectId)));
     }
 
+    [Fact]
+    public async Task AnEventRetriedOnTheOtherSiloIsStoredOnce()
+    {
+        await using var cluster = await StartClusterAsync();
+        var onA = DashboardClient.Using(cluster.A.CreateClient());
+        var projectId = await onA.SignUpAsync();
+        var key = await CreateKeyAsync(onA, projectId, "Production");
+        using var apiOnA = cluster.A.CreateClient();
+        using var apiOnB = cluster.B.CreateClient();
+        var traces = Enumerable.Range(0, 20).Select(_ => TraceEvents.Valid()).ToArray();
+
+        // Each event goes to both silos at once, as a retry after a timeout may.
+        var answers = await Task.WhenAll(traces.SelectMany(t => new[] { apiOnA, apiOnB }.Select(api => api.SendAsync(TraceEvents.Post(t, key)))));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.Accepted, a.StatusCode));
+        await using var connection = new NpgsqlConnection(cluster.ConnectionString);
+        await connection.OpenAsync();
+        await using var count = new NpgsqlCommand("SELECT COUNT(*), COUNT(DISTINCT span_id) FROM traces", connection);
+        await using var reader = await count.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal(traces.Length, reader.GetInt64(0));
+        Assert.Equal(traces.Length, reader.GetInt64(1));
+    }
+
     private async Task<TwoSiloCluster> StartClusterAsync(Func<SiloProcess, Task>? whileAIsAlone = null)
     {
         var cluster = await TwoSiloCluster.StartAsync(whileAIsAlone);

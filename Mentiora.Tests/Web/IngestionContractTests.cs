@@ -306,6 +306,50 @@ public abstract class IngestionContractTests(IngestionAppFixture fixture)
     }
 
     [Fact]
+    public async Task AnEventSentAgainIsStoredOnceAndAnswered202Again()
+    {
+        var (_, key) = await fixture.NewKeyAsync();
+        var trace = TraceEvents.Valid();
+
+        var first = await Client.SendAsync(TraceEvents.Post(trace, key.Key));
+        var retry = await Client.SendAsync(TraceEvents.Post(trace, key.Key));
+
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
+        Assert.Equal(1, await fixture.CountTracesAsync((string)trace["trace_id"]!));
+    }
+
+    [Fact]
+    public async Task CopiesArrivingTogetherAreStoredOnce()
+    {
+        var (_, key) = await fixture.NewKeyAsync();
+        var trace = TraceEvents.Valid();
+        var other = TraceEvents.Valid();
+
+        // Ten retries at once land in the same write batch; a batch request may also repeat an event.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Client.SendAsync(TraceEvents.Post(trace, key.Key))));
+        var batch = await Client.SendAsync(TraceEvents.Post(new JsonArray(JsonNode.Parse(other.ToJsonString()), JsonNode.Parse(other.ToJsonString())), key.Key));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.Accepted, a.StatusCode));
+        Assert.Equal(HttpStatusCode.Accepted, batch.StatusCode);
+        Assert.Equal(1, await fixture.CountTracesAsync((string)trace["trace_id"]!));
+        Assert.Equal(1, await fixture.CountTracesAsync((string)other["trace_id"]!));
+    }
+
+    [Fact]
+    public async Task TheSameSpanIdInAnotherProjectIsAnotherEvent()
+    {
+        var (_, first) = await fixture.NewKeyAsync();
+        var (_, second) = await fixture.NewKeyAsync();
+        var trace = TraceEvents.Valid();
+
+        Assert.Equal(HttpStatusCode.Accepted, (await Client.SendAsync(TraceEvents.Post(trace, first.Key))).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await Client.SendAsync(TraceEvents.Post(trace, second.Key))).StatusCode);
+
+        Assert.Equal(2, await fixture.CountTracesAsync((string)trace["trace_id"]!));
+    }
+
+    [Fact]
     public async Task UnknownApiRoutesAnswerInTheErrorShape()
     {
         await ApiAssert.Error(await Client.GetAsync("/api/v1/nothing-here"), HttpStatusCode.NotFound, "not_found");

@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace Mentiora.Web.Traces;
 
-/// <summary>Stores a batch in one SQLite transaction with one prepared insert: one fsync for the whole batch.</summary>
+/// <summary>Stores a batch in one SQLite transaction with one prepared insert: one fsync for the whole batch; a span already stored is skipped.</summary>
 public sealed class SqliteTraceSink(DbDataSource dataSource) : ITraceBatchSink
 {
     private static readonly string[] Columns =
@@ -14,8 +14,10 @@ public sealed class SqliteTraceSink(DbDataSource dataSource) : ITraceBatchSink
         "end_user_id", "end_user_name", "end_user_email",
     ];
 
+    // A retried event is stored once: the copy that arrives second is skipped, and still answered 202.
     private static readonly string Insert =
-        $"INSERT INTO traces ({string.Join(", ", Columns)}) VALUES ({string.Join(", ", Columns.Select(c => "@" + c))})";
+        $"INSERT INTO traces ({string.Join(", ", Columns)}) VALUES ({string.Join(", ", Columns.Select(c => "@" + c))}) " +
+        "ON CONFLICT (project_id, trace_id, span_id) DO NOTHING";
 
     /// <summary>How times are stored: UTC with a fixed number of digits, so text order is time order.</summary>
     public const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
