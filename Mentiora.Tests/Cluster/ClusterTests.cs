@@ -313,6 +313,73 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
         Assert.Equal(traces.Length, reader.GetInt64(1));
     }
 
+    [Fact]
+    public async Task TheLimitAndRevocationsHoldWhileASiloRestarts()
+    {
+        var email = DashboardClient.NewEmail();
+        Guid projectId = default;
+        string kept = string.Empty, revoked = string.Empty;
+        await using var cluster = await TwoSiloCluster.StartAsync(async a =>
+        {
+            // The project's grain lives on A, so the restart really moves it.
+            var onA = DashboardClient.Using(a.CreateClient());
+            projectId = await onA.SignUpAsync(email);
+            kept = await CreateKeyAsync(onA, projectId, "Kept");
+            revoked = await CreateKeyAsync(onA, projectId, "Revoked");
+            var revokedId = KeyRow().Matches(await onA.GetPageAsync(Settings(projectId))).Select(m => m.Groups[1].Value).Last();
+            using var revoke = await onA.PostFormAsync(Handler(projectId, "Revoke"), new() { ["keyId"] = revokedId });
+            Assert.Equal(HttpStatusCode.Redirect, revoke.StatusCode);
+        });
+        var jar = new CookieContainer();
+        var onB = DashboardClient.Using(cluster.B.CreateClient(jar));
+        await onB.GetPageAsync("/signin");
+        using (var signIn = await onB.PostFormAsync("/signin", new() { ["Email"] = email, ["Password"] = DashboardClient.Password }))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        }
+
+        await onB.GetPageAsync(Settings(projectId));
+
+        // A dies and comes back while B keeps creating keys and using the revoked one.
+        cluster.A.Kill();
+        var restarted = SiloProcess.StartAsync("A2", cluster.ConnectionString, cluster.ClusterId);
+        var answers = new List<HttpStatusCode>();
+        using var apiOnB = cluster.B.CreateClient();
+        for (var i = 0; i < 12; i++)
+        {
+            using var create = await onB.PostFormAsync(Handler(projectId, "Create"), new() { ["name"] = $"During restart {i}" });
+            answers.Add(create.StatusCode);
+            using var withRevoked = await apiOnB.SendAsync(TraceEvents.Post(TraceEvents.Valid(), revoked));
+            Assert.NotEqual(HttpStatusCode.Accepted, withRevoked.StatusCode);
+            await Task.Delay(250);
+        }
+
+        await using var a2 = await restarted;
+        output.WriteLine($"creates during the restart answered {string.Join(", ", answers.GroupBy(a => a).Select(g => $"{g.Count()}×{(int)g.Key}"))}");
+
+        // One key was kept, so at most four creates can have succeeded, and the project ends with exactly five keys.
+        Assert.InRange(answers.Count(a => a == HttpStatusCode.OK), 0, 4);
+        var onA2 = DashboardClient.Using(a2.CreateClient(jar));
+        var settings = await onA2.GetPageAsync(Settings(projectId));
+        Assert.InRange(KeyRow().Matches(settings).Count, 1, KeyLimit);
+        Assert.DoesNotContain(revoked[..8] + "…", settings);
+        using var apiOnA2 = a2.CreateClient();
+        await ApiAssert.Error(await apiOnA2.SendAsync(TraceEvents.Post(TraceEvents.Valid(), revoked)), HttpStatusCode.Unauthorized, "invalid_api_key");
+        Assert.Equal(HttpStatusCode.Accepted, (await apiOnA2.SendAsync(TraceEvents.Post(TraceEvents.Valid(), kept))).StatusCode);
+
+        // Creating more now is refused at the limit, on either silo.
+        for (var i = KeyRow().Matches(settings).Count; i < KeyLimit; i++)
+        {
+            using var create = await onA2.PostFormAsync(Handler(projectId, "Create"), new() { ["name"] = $"After restart {i}" });
+            Assert.Equal(HttpStatusCode.OK, create.StatusCode);
+        }
+
+        await onB.GetPageAsync(Settings(projectId));
+        using var sixth = await onB.PostFormAsync(Handler(projectId, "Create"), new() { ["name"] = "One too many" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, sixth.StatusCode);
+        Assert.Equal(KeyLimit, KeyRow().Matches(await onA2.GetPageAsync(Settings(projectId))).Count);
+    }
+
     private async Task<TwoSiloCluster> StartClusterAsync(Func<SiloProcess, Task>? whileAIsAlone = null)
     {
         var cluster = await TwoSiloCluster.StartAsync(whileAIsAlone);
