@@ -33,10 +33,12 @@ public sealed class TwoSiloCluster : IAsyncDisposable
     /// Starts A, waits until it is ready, then starts B and waits for it too. What
     /// <paramref name="whileAIsAlone"/> does in between can only activate grains on A.
     /// </summary>
-    public static async Task<TwoSiloCluster> StartAsync(Func<SiloProcess, Task>? whileAIsAlone = null)
+    public static async Task<TwoSiloCluster> StartAsync(Func<SiloProcess, Task>? whileAIsAlone = null) =>
+        await StartOnAsync(await (await SharedPostgres.GetAsync()).CreateDatabaseAsync("cluster"), whileAIsAlone);
+
+    /// <summary>The same on a database the caller provides, e.g. on a server the test will stop.</summary>
+    public static async Task<TwoSiloCluster> StartOnAsync(string connectionString, Func<SiloProcess, Task>? whileAIsAlone = null)
     {
-        var server = await SharedPostgres.GetAsync();
-        var connectionString = await server.CreateDatabaseAsync("cluster");
         var clusterId = $"cluster-{Guid.NewGuid():N}";
 
         // One after the other, as when a deployment scales out: B joins a cluster that is already serving.

@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using Mentiora.Tests.Infrastructure;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace Mentiora.Tests.Cluster;
+
+/// <summary>Under steady load on two silos, a database outage costs availability, never an acknowledged trace.</summary>
+public sealed class FaultTests(ITestOutputHelper output)
+{
+    // What the README promises: service is back this long after the database is.
+    private static readonly TimeSpan RecoveryBound = TimeSpan.FromSeconds(15);
+
+    [Fact]
+    public async Task StoppingPostgresForTenSecondsLosesNoAcknowledgedTraceAndServiceResumes()
+    {
+        await using var server = await ThrowawayPostgres.StartAsync();
+        var connectionString = await server.CreateDatabaseAsync("faults");
+        await using var cluster = await TwoSiloCluster.StartOnAsync(connectionString);
+        var owner = DashboardClient.Using(cluster.A.CreateClient());
+        var projectId = await owner.SignUpAsync();
+        await owner.GetPageAsync($"/projects/{projectId}/settings");
+        using var created = await owner.PostFormAsync($"/projects/{projectId}/settings?handler=Create", new() { ["name"] = "Load" });
+        var key = System.Text.RegularExpressions.Regex.Match(await created.Content.ReadAsStringAsync(), "id=\"created-api-key\"[^>]*value=\"([^\"]+)\"").Groups[1].Value;
+        using var apiOnA = cluster.A.CreateClient();
+        using var apiOnB = cluster.B.CreateClient();
+        apiOnA.Timeout = apiOnB.Timeout = TimeSpan.FromSeconds(10);
+
+        var acknowledged = new ConcurrentBag<Guid>();
+        var answers = new ConcurrentDictionary<string, int>();
+        var clock = Stopwatch.StartNew();
+        TimeSpan? stoppedAt = null, restartedAt = null, firstAcceptedAfterRestart = null;
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(28));
+
+        // Eight clients, alternating silos, as behind a load balancer; bounded in time.
+        var clients = Enumerable.Range(0, 8).Select(c => Task.Run(async () =>
+        {
+            var api = c % 2 == 0 ? apiOnA : apiOnB;
+            while (!stop.IsCancellationRequested)
+            {
+                var trace = TraceEvents.Valid();
+                string outcome;
+                try
+                {
+                    using var response = await api.SendAsync(TraceEvents.Post(trace, key));
+                    outcome = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    if (response.StatusCode == HttpStatusCode.Accepted)
+                    {
+                        acknowledged.Add(Guid.Parse((string)trace["trace_id"]!));
+                        if (restartedAt is not null && firstAcceptedAfterRestart is null)
+                        {
+                            firstAcceptedAfterRestart = clock.Elapsed;
+                        }
+                    }
+                    else if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+                    {
+                        Assert.NotNull(response.Headers.RetryAfter);
+                    }
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    outcome = "connection error";
+                }
+
+                answers.AddOrUpdate(outcome, 1, (_, n) => n + 1);
+                await Task.Delay(20);
+            }
+        })).ToArray();
+
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await server.StopAsync();
+        stoppedAt = clock.Elapsed;
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        await server.RestartAsync();
+        restartedAt = clock.Elapsed;
+        await Task.WhenAll(clients);
+
+        output.WriteLine($"answers: {string.Join(", ", answers.Select(a => $"{a.Value}×{a.Key}"))}; database stopped at {stoppedAt:g}, " +
+            $"restarted at {restartedAt:g}, first 202 after restart at {firstAcceptedAfterRestart:g}");
+        Assert.All(answers.Keys, outcome => Assert.Contains(outcome, new[] { "202", "503", "connection error" }));
+        Assert.True(answers.ContainsKey("503"), "the outage should have been noticed");
+        Assert.NotNull(firstAcceptedAfterRestart);
+        Assert.True(firstAcceptedAfterRestart - restartedAt <= RecoveryBound,
+            $"service should resume within {RecoveryBound.TotalSeconds} s of the database; took {(firstAcceptedAfterRestart - restartedAt)?.TotalSeconds:0.0} s");
+
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var query = new NpgsqlCommand("SELECT trace_id FROM traces", connection);
+        var stored = new HashSet<Guid>();
+        await using (var reader = await query.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                stored.Add(reader.GetGuid(0));
+            }
+        }
+
+        Assert.Empty(acknowledged.Except(stored));
+    }
+}
