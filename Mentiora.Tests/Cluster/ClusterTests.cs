@@ -267,19 +267,7 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
         Assert.NotEmpty(acknowledged);
         Assert.All(answers, a => Assert.True(a is null or HttpStatusCode.Accepted or HttpStatusCode.ServiceUnavailable, $"unexpected answer {a}"));
 
-        await using var connection = new NpgsqlConnection(cluster.ConnectionString);
-        await connection.OpenAsync();
-        await using var query = new NpgsqlCommand("SELECT trace_id FROM traces", connection);
-        var stored = new HashSet<Guid>();
-        await using (var reader = await query.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                stored.Add(reader.GetGuid(0));
-            }
-        }
-
-        Assert.Empty(acknowledged.Except(stored));
+        Assert.Empty(acknowledged.Except(await StoredTraces.TraceIdsAsync(cluster.ConnectionString)));
 
         // A wrote the key's last-used time as it stopped; B reads it from storage.
         var onB = DashboardClient.Using(cluster.B.CreateClient());

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using Mentiora.Tests.Infrastructure;
-using Npgsql;
 using Xunit.Abstractions;
 
 namespace Mentiora.Tests.Cluster;
@@ -85,18 +84,6 @@ public sealed class FaultTests(ITestOutputHelper output)
         Assert.True(firstAcceptedAfterRestart - restartedAt <= RecoveryBound,
             $"service should resume within {RecoveryBound.TotalSeconds} s of the database; took {(firstAcceptedAfterRestart - restartedAt)?.TotalSeconds:0.0} s");
 
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var query = new NpgsqlCommand("SELECT trace_id FROM traces", connection);
-        var stored = new HashSet<Guid>();
-        await using (var reader = await query.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                stored.Add(reader.GetGuid(0));
-            }
-        }
-
-        Assert.Empty(acknowledged.Except(stored));
+        Assert.Empty(acknowledged.Except(await StoredTraces.TraceIdsAsync(connectionString)));
     }
 }
