@@ -43,6 +43,9 @@ catch (StorageUnavailableException e)
     return;
 }
 
+// Header bytes that are not UTF-8 (HTTP allows them) reach our handlers, which answer in JSON, instead of Kestrel's empty 400.
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.RequestHeaderEncodingSelector = _ => System.Text.Encoding.Latin1);
+
 var dataSource = storage.CreateDataSource();
 builder.Services.AddSingleton(dataSource);
 builder.Services.AddSingleton(storage);

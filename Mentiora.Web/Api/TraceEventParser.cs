@@ -33,6 +33,12 @@ public static class TraceEventParser
     /// <summary>Parses and validates the body: one event (an object) or a batch (an array); returns the events, or the error to answer with.</summary>
     public static (IReadOnlyList<TraceEvent>? Events, ApiError? Error) Parse(ReadOnlyMemory<byte> body)
     {
+        // The parser does not check bytes inside strings; stored text must be exactly what was sent.
+        if (!System.Text.Unicode.Utf8.IsValid(body.Span))
+        {
+            return (null, ApiErrors.InvalidJson("The body is not valid UTF-8. Send JSON encoded as UTF-8."));
+        }
+
         JsonDocument document;
         try
         {
@@ -41,6 +47,11 @@ public static class TraceEventParser
         catch (JsonException e)
         {
             return (null, ApiErrors.InvalidJson($"The body is not valid JSON: {e.Message}"));
+        }
+        catch (InvalidOperationException)
+        {
+            // Comparing property names for duplicates decodes them; an unpaired surrogate escape in one ends up here.
+            return (null, ApiErrors.InvalidJson("The body contains a \\u escape that is not valid Unicode (an unpaired surrogate)."));
         }
 
         using (document)
