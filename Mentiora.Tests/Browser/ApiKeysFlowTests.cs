@@ -30,7 +30,7 @@ public sealed class ApiKeysFlowTests(BrowserFixture browser) : IClassFixture<Bro
                 _policyViolations.Add(message.Text);
             }
         };
-        await SignUpAsync();
+        await _page.SignUpAsync();
     }
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
@@ -38,7 +38,7 @@ public sealed class ApiKeysFlowTests(BrowserFixture browser) : IClassFixture<Bro
     [Fact]
     public async Task ANewUserCreatesCopiesUsesRenamesAndRevokesAKey()
     {
-        await OpenSettingsAsync();
+        await _page.OpenSettingsAsync();
         await Expect(_page.GetByRole(AriaRole.Columnheader, new() { Name = "Last used" })).ToBeVisibleAsync();
 
         // Create, see the key once, copy it.
@@ -56,7 +56,7 @@ public sealed class ApiKeysFlowTests(BrowserFixture browser) : IClassFixture<Bro
         await _page.GetByRole(AriaRole.Link, new() { Name = "Traces", Exact = true }).ClickAsync();
         await Expect(_page.GetByRole(AriaRole.Link, new() { Name = "browser-flow-trace" })).ToBeVisibleAsync();
         await browser.SaveScreenshotAsync(_page, "Traces.list");
-        await OpenSettingsAsync();
+        await _page.OpenSettingsAsync();
         await Expect(row).Not.ToContainTextAsync("Never");
         await Expect(row).ToContainTextAsync("just now");
 
@@ -109,7 +109,7 @@ public sealed class ApiKeysFlowTests(BrowserFixture browser) : IClassFixture<Bro
     [Fact]
     public async Task TheCreateDialogIsUsableFromTheKeyboard()
     {
-        await OpenSettingsAsync();
+        await _page.OpenSettingsAsync();
         await _page.GetByRole(AriaRole.Button, new() { Name = "Create API Key" }).FocusAsync();
         await _page.Keyboard.PressAsync("Enter");
 
@@ -131,7 +131,7 @@ public sealed class ApiKeysFlowTests(BrowserFixture browser) : IClassFixture<Bro
     [Fact]
     public async Task AllowedOriginsAreAddedNormalisedAndRemovedFromTheGlobeDialog()
     {
-        await OpenSettingsAsync();
+        await _page.OpenSettingsAsync();
         await CreateKeyAsync("Website", copy: false);
         var row = _page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Website" });
         await row.GetByRole(AriaRole.Button, new() { Name = "Allowed origins" }).ClickAsync();
@@ -167,24 +167,6 @@ public sealed class ApiKeysFlowTests(BrowserFixture browser) : IClassFixture<Bro
         await row.GetByRole(AriaRole.Button, new() { Name = "Allowed origins" }).ClickAsync();
         await Expect(_page.GetByRole(AriaRole.Dialog, new() { Name = "Allowed origins" }).GetByRole(AriaRole.List, new() { Name = "Origins" }))
             .ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\s*https://\*\.example\.org\s*Remove\s*$"));
-    }
-
-    private async Task OpenSettingsAsync()
-    {
-        await _page.GetByRole(AriaRole.Link, new() { Name = "Settings", Exact = true }).ClickAsync();
-        await Expect(_page.GetByRole(AriaRole.Heading, new() { Name = "API Keys" })).ToBeVisibleAsync();
-
-        // As a person would, wait for the page to finish loading (its script included) before using it.
-        await _page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
-    }
-
-    private async Task SignUpAsync()
-    {
-        await _page.GotoAsync("/signup");
-        await _page.GetByLabel("Email").FillAsync(DashboardClient.NewEmail());
-        await _page.GetByLabel("Password").FillAsync(DashboardClient.Password);
-        await _page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
-        await Expect(_page.GetByRole(AriaRole.Heading, new() { Name = "Traces" })).ToBeVisibleAsync();
     }
 
     private async Task<string> CreateKeyAsync(string name, bool copy)

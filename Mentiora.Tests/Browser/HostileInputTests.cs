@@ -78,7 +78,7 @@ public sealed partial class HostileInputTests(BrowserFixture browser) : IClassFi
 
         // A value that breaks the page's own script would show up here rather than as a visible failure.
         _page.PageError += (_, error) => _pageErrors.Add(error);
-        await SignUpAsync();
+        await _page.SignUpAsync();
     }
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
@@ -86,7 +86,7 @@ public sealed partial class HostileInputTests(BrowserFixture browser) : IClassFi
     [Fact]
     public async Task HostileKeyNamesAreShownAsTextEverywhereAndNothingRuns()
     {
-        await OpenSettingsAsync();
+        await _page.OpenSettingsAsync();
         string[] names = [ScriptTag, ImageTag, AttributeBreakout, Invisible, Longest];
         var keys = new Dictionary<string, string>();
         foreach (var name in names)
@@ -178,7 +178,7 @@ public sealed partial class HostileInputTests(BrowserFixture browser) : IClassFi
     [Fact]
     public async Task ATraceWithHostileFieldsIsShownAsTextInTheListAndOnItsPage()
     {
-        await OpenSettingsAsync();
+        await _page.OpenSettingsAsync();
         var key = await CreateKeyAsync(ImageTag);
         var trace = TraceEvents.Valid();
         trace["name"] = ImageTag;
@@ -227,7 +227,7 @@ public sealed partial class HostileInputTests(BrowserFixture browser) : IClassFi
     [Fact]
     public async Task NamesOverTheLimitAreRefusedWithAMessageAndNothingIsCreated()
     {
-        await OpenSettingsAsync();
+        await _page.OpenSettingsAsync();
         await _page.GetByRole(AriaRole.Button, new() { Name = "Create API Key" }).ClickAsync();
         var dialog = _page.GetByRole(AriaRole.Dialog, new() { Name = "Create API Key" });
         var name = dialog.GetByRole(AriaRole.Textbox, new() { Name = "Name", Exact = true });
@@ -341,24 +341,6 @@ public sealed partial class HostileInputTests(BrowserFixture browser) : IClassFi
         await Expect(_page.GetByRole(AriaRole.Heading, new() { Name = "New project" })).ToBeVisibleAsync();
         await _page.GetByLabel("Project name").FillAsync(name);
         await _page.GetByRole(AriaRole.Button, new() { Name = "Create project" }).ClickAsync();
-    }
-
-    private async Task OpenSettingsAsync()
-    {
-        await _page.GetByRole(AriaRole.Link, new() { Name = "Settings", Exact = true }).ClickAsync();
-        await Expect(_page.GetByRole(AriaRole.Heading, new() { Name = "API Keys" })).ToBeVisibleAsync();
-
-        // As a person would, wait for the page to finish loading (its script included) before using it.
-        await _page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
-    }
-
-    private async Task SignUpAsync()
-    {
-        await _page.GotoAsync("/signup");
-        await _page.GetByLabel("Email").FillAsync(DashboardClient.NewEmail());
-        await _page.GetByLabel("Password").FillAsync(DashboardClient.Password);
-        await _page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
-        await Expect(_page.GetByRole(AriaRole.Heading, new() { Name = "Traces" })).ToBeVisibleAsync();
     }
 
     [GeneratedRegex("^[A-Za-z0-9_-]{43}$")]
