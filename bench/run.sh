@@ -34,6 +34,8 @@ readonly LOADGEN_DLL="$BENCH/LoadGen/bin/Release/net10.0/LoadGen.dll"
 readonly CLUSTER_SCRIPT="$REPO/deploy/local-cluster.sh"
 readonly PAYLOAD="$BENCH/payload/sdk-event.json"
 readonly ALL_SCENARIOS="auth,postgres,batch,sqlite,cluster"
+# Run only when named: a diagnosis, not a comparison with targets.
+readonly EXTRA_SCENARIOS="auth-breakdown"
 # The first start creates the schema; later ones take seconds.
 readonly READY_TIMEOUT=180
 # Below Linux's ephemeral range, which outgoing connections (wrk's, the app's) use.
@@ -105,7 +107,7 @@ fi
 declare -A wanted=()
 IFS=, read -ra requested <<<"$only"
 for scenario in "${requested[@]}"; do
-  [[ ,$ALL_SCENARIOS, == *",$scenario,"* ]] || die "--only: unknown scenario '$scenario' (choose from $ALL_SCENARIOS)"
+  [[ ,$ALL_SCENARIOS,$EXTRA_SCENARIOS, == *",$scenario,"* ]] || die "--only: unknown scenario '$scenario' (choose from $ALL_SCENARIOS,$EXTRA_SCENARIOS)"
   wanted[$scenario]=1
 done
 [ ${#wanted[@]} -gt 0 ] || die "--only names no scenario"
@@ -163,7 +165,7 @@ require curl curl
 require wrk wrk
 require top procps
 needs_postgres=""
-if wants auth || wants postgres || wants batch; then needs_postgres=yes; fi
+if wants auth || wants auth-breakdown || wants postgres || wants batch; then needs_postgres=yes; fi
 if [ -n "$needs_postgres" ] || wants cluster; then require psql postgresql-client; fi
 PG_BIN=""
 if [ -n "$needs_postgres" ]; then
@@ -307,6 +309,10 @@ describe_machine() {
   echo "- memory: $memory"
   echo "- OS: $os, kernel $(uname -r)"
   echo "- .NET SDK $(dotnet --version), runtime $(dotnet --list-runtimes | awk '/Microsoft.NETCore.App/ { v = $2 } END { print v }')"
+  local commit changed
+  commit=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
+  changed=$(git -C "$REPO" status --porcelain -- Mentiora.Web Mentiora.Grains 2>/dev/null | wc -l)
+  echo "- Mentiora: commit $commit$([ "$changed" = 0 ] || echo ", with $changed uncommitted change(s) in Mentiora.Web and Mentiora.Grains")"
   echo "- wrk: $(wrk -v 2>&1 | head -n 1 | awk '{ print $2 }'), $threads threads"
   if [ -n "$PG_BIN" ]; then echo "- PostgreSQL: $("$PG_BIN/postgres" --version | awk '{ print $NF }')"; fi
   if wants sqlite; then echo "- SQLite (CLI): $(sqlite3 --version | awk '{ print $1 }')"; fi
@@ -328,10 +334,11 @@ stop_sampler() {
 
 # Average %CPU (100 = one core) per component over the samples after the first (which covers the
 # time since top started, not the run). $2: "name=pid pid ..." groups; wrk, postgres and nginx
-# are recognised by their command name. Prints "app=97 bare=0 wrk=61 postgres=20 other=8 idle=7".
+# are recognised by their command name. Prints "app=97 bare=0 wrk=61 postgres=20 other=8 idle=14",
+# idle too in % of one core, so that the parts add up to 100 x the number of cores.
 cpu_split() {
   local file=$1 groups=$2
-  awk -v groups="$groups" '
+  awk -v groups="$groups" -v cores="$(nproc)" '
     BEGIN {
       n = split(groups, list, " "); name = ""
       for (i = 1; i <= n; i++) {
@@ -342,7 +349,11 @@ cpu_split() {
     }
     /^top -/ { samples++; next }
     samples < 2 { next }
-    /^%Cpu/ { for (i = 1; i <= NF; i++) if ($i ~ /^id,?$/) idle += $(i - 1); next }
+    /^%Cpu/ {
+      # "ni,100.0 id," when idle is 100: the number may be glued to the previous field.
+      for (i = 1; i <= NF; i++) if ($i ~ /^id,?$/) { v = $(i - 1); sub(/.*,/, "", v); idle += v }
+      next
+    }
     $1 ~ /^[0-9]+$/ && NF >= 12 {
       cpu = $9; cmd = $12
       if ($1 in group) g = group[$1]
@@ -356,7 +367,8 @@ cpu_split() {
       s = samples - 1; if (s < 1) s = 1
       out = ""
       for (i = 1; i <= names; i++) { g = order[i]; if (seen[g]++) continue; out = out sprintf("%s=%.0f ", g, sum[g] / s) }
-      printf "%sidle=%.0f\n", out, idle / s
+      # top gives idle as a share of the whole machine; here it is in cores, like the rest.
+      printf "%sidle=%.0f\n", out, cores * idle / s
     }' "$file"
 }
 
@@ -374,10 +386,11 @@ metric_sum() {
   echo "$total"
 }
 
-# "accepted batches traces seconds" of the trace writer, summed over the app's silos.
+# "accepted batches traces commit-seconds now" of the trace writer, summed over the app's silos.
 writer_metrics() {
   echo "$(metric_sum mentiora_traces_accepted_total "$@") $(metric_sum mentiora_trace_writer_batch_size_count "$@")" \
-    "$(metric_sum mentiora_trace_writer_batch_size_sum "$@") $(metric_sum mentiora_trace_writer_batch_duration_seconds_sum "$@")"
+    "$(metric_sum mentiora_trace_writer_batch_size_sum "$@") $(metric_sum mentiora_trace_writer_batch_duration_seconds_sum "$@")" \
+    "$(date +%s.%N)"
 }
 
 # The row count of `traces`, by the current target's way of counting.
@@ -407,12 +420,18 @@ failures=()
 
 record() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$RUNS_TSV"; }
 
-# One wrk run. Sets `result` to the script's BENCH line and `cpu` to the CPU split.
+# One wrk run. Sets `result` to the script's BENCH line and `cpu` to the CPU split. $6, if given,
+# replaces the bearer key ("" sends no Authorization header).
 run_wrk() {
-  local label=$1 url=$2 script=$3 conns=$4 seconds=$5 log="$LOGS/$1.wrk.log"
+  local label=$1 url=$2 script=$3 conns=$4 seconds=$5 log="$LOGS/$1.wrk.log" auth=()
+  if [ $# -lt 6 ]; then
+    auth=(-H "Authorization: Bearer $api_key")
+  elif [ -n "$6" ]; then
+    auth=(-H "Authorization: Bearer $6")
+  fi
   start_sampler "$LOGS/$label.top" $((seconds + 2))
   wrk -t "$threads" -c "$conns" -d "${seconds}s" --timeout 10s --latency -s "$BENCH/lua/$script" \
-    -H "Authorization: Bearer $api_key" "$url/api/v1/traces" -- "$PAYLOAD" >"$log" 2>&1 || {
+    "${auth[@]}" "$url/api/v1/traces" -- "$PAYLOAD" >"$log" 2>&1 || {
     stop_sampler
     cat "$log" >&2
     die "wrk failed against $url (log: $log)"
@@ -459,14 +478,14 @@ check_rows() {
   fi
 }
 
-# Batch sizes and commit times of the trace writer over a run of $3 seconds, from its /metrics
-# histograms. The writer commits one batch at a time, so "busy" near 100% (per silo) means the
-# commits, not the requests, set the pace.
+# Batch sizes and commit times of the trace writer between two writer_metrics snapshots, from its
+# /metrics histograms. The writer commits one batch at a time, so "busy" near 100% (per silo)
+# means the commits, not the requests, set the pace.
 writer_delta() {
-  awk -v b="$1" -v a="$2" -v s="$3" -v silos="${#app_urls[@]}" 'BEGIN {
+  awk -v b="$1" -v a="$2" -v silos="${#app_urls[@]}" 'BEGIN {
     split(b, x, " "); split(a, y, " ")
-    batches = y[2] - x[2]; traces = y[3] - x[3]; seconds = y[4] - x[4]
-    if (batches > 0) printf "commits=%d mean_batch=%.1f mean_commit_ms=%.2f writer_busy=%.0f%%", batches, traces / batches, 1000 * seconds / batches, 100 * seconds / s / silos
+    batches = y[2] - x[2]; traces = y[3] - x[3]; seconds = y[4] - x[4]; elapsed = y[5] - x[5]
+    if (batches > 0) printf "commits=%d mean_batch=%.1f mean_commit_ms=%.2f writer_busy=%.0f%%", batches, traces / batches, 1000 * seconds / batches, 100 * seconds / elapsed / silos
     else printf "commits=0"
   }'
 }
@@ -518,7 +537,7 @@ compare_wrk() {
           # The auth path must store nothing at all.
           check_rows "$label" 0 0 "$rows_before" "$metrics_before"
         fi
-        check="$check $(writer_delta "$writer_before" "$writer_after" "$seconds")"
+        check="$check $(writer_delta "$writer_before" "$writer_after")"
       fi
       record "$scenario" "$side" "$run" wrk "$throughput" "$unit" "$p50" "$p99" "$answers" "$check" "$cpu"
       say "$label: $throughput $unit, p50 $(awk -v u="$p50" 'BEGIN { printf "%.2f", u / 1000 }') ms, p99 $(awk -v u="$p99" 'BEGIN { printf "%.2f", u / 1000 }') ms; cpu $cpu${check:+; $check}"
@@ -550,11 +569,41 @@ compare_rate() {
       if [ $side = ingestion ]; then
         # LoadGen waits for every answer, so here the rows must equal its 202s exactly (failed requests aside).
         check_rows "$label" "$accepted" "$(field failed "$result")" "$rows_before" "$metrics_before"
-        check="$check $(writer_delta "$writer_before" "$writer_after" $((rate_duration_s + 2)))"
+        check="$check $(writer_delta "$writer_before" "$writer_after")"
       fi
       record "$scenario" "$side" "$run" "rate" "$rate" "req/s" "$p50" "$p99" \
         "202:$accepted 503:$(field s503 "$result") other:$(field sother "$result") failed:$(field failed "$result") send_lag_p99_us:$lag" "$check" "$cpu"
       say "$label: at $rate req/s p50 $(awk -v u="$p50" 'BEGIN { printf "%.2f", u / 1000 }') ms, p99 $(awk -v u="$p99" 'BEGIN { printf "%.2f", u / 1000 }') ms (generator send lag p99 $(awk -v u="$lag" 'BEGIN { printf "%.2f", u / 1000 }') ms); cpu $cpu${check:+; $check}"
+    done
+  done
+}
+
+# Where the auth path's time goes: the invalid body of the auth scenario sent with no key (401
+# from the handler, no grain call), a malformed key (401, no grain call), a well-formed unknown
+# key (401 after one grain call, the prefix directory) and the real key (400 after both grain
+# calls, JSON parsing and validation), against bare Kestrel with the same bytes.
+auth_breakdown() {
+  local run variant url key label answers
+  local unknown_key="benchUnknownKey0000000000000000000000000000"
+  say "auth-breakdown: warming up (${warmup_s}s)"
+  run_wrk auth-breakdown.warmup "$app_url" invalid.lua "$connections" "$warmup_s"
+  for run in $(seq 1 "$runs"); do
+    for variant in bare no-key malformed-key unknown-key valid-key; do
+      url=$app_url
+      case $variant in
+        bare) url=$bare_url key=$api_key ;;
+        no-key) key="" ;;
+        malformed-key) key="not-a-key" ;;
+        unknown-key) key=$unknown_key ;;
+        valid-key) key=$api_key ;;
+      esac
+      label="auth-breakdown.$run.$variant"
+      run_wrk "$label" "$url" invalid.lua "$connections" "$duration_s" "$key"
+      answers="202:$(field s202 "$result") 400:$(field s400 "$result") 401:$(field s401 "$result") other:$(field sother "$result")"
+      local rate
+      rate=$(awk -v n="$(field completed "$result")" -v us="$(field duration_us "$result")" 'BEGIN { printf "%.0f", n / (us / 1e6) }')
+      record auth-breakdown "$variant" "$run" wrk "$rate" "req/s" "$(field p50_us "$result")" "$(field p99_us "$result")" "$answers" "-" "$cpu"
+      say "$label: $rate req/s ($answers); cpu $cpu"
     done
   done
 }
@@ -692,9 +741,14 @@ declare -A notes=()
 
 if [ -n "$needs_postgres" ]; then
   start_postgres
-  start_app postgres ConnectionStrings__Postgres="Host=127.0.0.1;Port=$db_port;Username=postgres;Database=mentiora"
+  postgres_settings=(ConnectionStrings__Postgres="Host=127.0.0.1;Port=$db_port;Username=postgres;Database=mentiora")
+  # The breakdown sends thousands of bad keys a second from one address, which the app would soon
+  # answer with 429 for every request, good keys included; lift that limit to measure the paths.
+  if wants auth-breakdown; then postgres_settings+=(Limits__FailedAuthenticationsPerIpPerMinute=1000000000); fi
+  start_app postgres "${postgres_settings[@]}"
   create_key "$app_url"
   if wants auth; then compare_wrk auth invalid.lua "$connections" 1 400; fi
+  if wants auth-breakdown; then auth_breakdown; fi
   if wants postgres; then
     compare_wrk postgres single.lua "$connections" 1 202
     compare_rate postgres
@@ -807,6 +861,20 @@ declare -A titles=([auth]="auth path, 400 without storage" [postgres]="PostgreSQ
     fi
   done
   for scenario in "${!notes[@]}"; do echo "| ${titles[$scenario]} | ${notes[$scenario]} | | | | | |"; done
+  if grep -q "^auth-breakdown	" "$RUNS_TSV"; then
+    echo
+    echo "Where the auth path's time goes (the auth scenario's invalid body, medians; ratio to bare Kestrel; the"
+    echo "app's limit on failed authentications per address was lifted for this, or it would answer 429):"
+    echo
+    echo "| request | answer | req/s | ratio | p50 (ms) | p99 (ms) |"
+    echo "|---|---|---:|---:|---:|---:|"
+    base=$(median_of auth-breakdown bare wrk 5)
+    for variant in "bare:202, bare Kestrel" "no-key:401, no grain call" "malformed-key:401, no grain call" \
+      "unknown-key:401 after the prefix grain call" "valid-key:400 after both grain calls, parsing, validation"; do
+      ing=$(median_of auth-breakdown "${variant%%:*}" wrk 5)
+      echo "| ${variant%%:*} | ${variant#*:} | $(fmt_int "$ing") | $(ratio "$ing" "$base") | $(fmt_ms "$(median_of auth-breakdown "${variant%%:*}" wrk 7)") | $(fmt_ms "$(median_of auth-breakdown "${variant%%:*}" wrk 8)") |"
+    done
+  fi
   echo
   echo "Rows in \`traces\` against 202 answers, per ingestion run (rows = traces the app answered 202 for; the"
   echo "client saw all of them except requests wrk abandoned in flight when its time was up):"
@@ -818,14 +886,41 @@ declare -A titles=([auth]="auth path, 400 without storage" [postgres]="PostgreSQ
       if (match(check, / commits=.*/)) { writer = substr(check, RSTART + 1); check = substr(check, 1, RSTART - 1) }
       printf "| %s | %s | %s | %s | %s |\n", $1, $3, $4, check, writer }' "$RUNS_TSV"
   echo
-  echo "CPU per component during the runs (% of one core, medians over runs; the machine has $(nproc) cores):"
+  echo "CPU per component during the runs (% of one core, median over the runs; the machine has $(nproc) cores;"
+  echo "\"app\" is Mentiora (both silos in the cluster), \"other\" is everything not named):"
   echo
   echo "| scenario | side | kind | CPU |"
   echo "|---|---|---|---|"
-  awk -F'\t' 'NR > 1 { key = $1 "|" $2 "|" $4; if (!(key in first)) { first[key] = $11; order[++n] = key } }
-    END { for (i = 1; i <= n; i++) { split(order[i], k, "|"); printf "| %s | %s | %s | %s |\n", k[1], k[2], k[3], first[order[i]] } }' "$RUNS_TSV"
-  echo
-  echo "(CPU shown for the first run of each kind; every run's split is in runs.tsv.)"
+  awk -F'\t' '
+    function median(list,   n, v, i, j, t) {
+      n = split(list, v, " ")
+      for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j - 1] + 0 > v[j] + 0; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+      return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+    }
+    NR > 1 {
+      key = $1 "|" $2 "|" $4
+      if (!(key in seen)) { seen[key] = 1; order[++n] = key }
+      m = split($11, parts, " ")
+      for (i = 1; i <= m; i++) {
+        split(parts[i], kv, "=")
+        if (!((key, kv[1]) in values)) names[key] = names[key] " " kv[1]
+        values[key, kv[1]] = values[key, kv[1]] " " kv[2]
+      }
+    }
+    END {
+      for (i = 1; i <= n; i++) {
+        key = order[i]; split(key, k, "|"); out = ""
+        c = split(names[key], list, " ")
+        for (j = 1; j <= c; j++) out = out sprintf("%s %.0f, ", list[j], median(values[key, list[j]]))
+        printf "| %s | %s | %s | %s |\n", k[1], k[2], k[3], substr(out, 1, length(out) - 2)
+      }
+    }' "$RUNS_TSV"
+  disturbed=$(awk -F'\t' 'NR > 1 { if (match($11, /other=[0-9]+/) && substr($11, RSTART + 6, RLENGTH - 6) + 0 > 25) n++ } END { print n + 0 }' "$RUNS_TSV")
+  if [ "$disturbed" -gt 0 ]; then
+    echo
+    echo "**Warning:** in $disturbed of $(($(wc -l <"$RUNS_TSV") - 1)) runs, processes other than the benchmark's used more than a"
+    echo "quarter of a core (\"other\" above): they competed for the same cores, so those runs understate both sides."
+  fi
   if [ ${#failures[@]} -gt 0 ]; then
     echo
     echo "## FAILED"
