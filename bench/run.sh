@@ -387,22 +387,18 @@ cpu_split() {
 # The value of key=value in a result line.
 field() { grep -o "\b$1=[^ ]*" <<<"$2" | head -n 1 | cut -d= -f2; }
 
-# Sum of one metric over the app's /metrics pages (one per silo in the cluster).
-metric_sum() {
-  local name=$1 url total=0 value
-  shift
-  for url in "$@"; do
-    value=$(curl -s -m 10 "$url/metrics" | awk -v n="$name" '$1 == n || index($1, n "{") == 1 { s += $NF } END { printf "%.6f", s + 0 }')
-    total=$(awk -v a="$total" -v b="$value" 'BEGIN { printf "%.6f", a + b }')
-  done
-  echo "$total"
-}
-
-# "accepted batches traces commit-seconds now" of the trace writer, summed over the app's silos.
+# The trace writer's numbers, summed over the app's /metrics pages (one per silo in the cluster),
+# from one scrape each: "accepted batches traces commit-seconds queue-depth now".
 writer_metrics() {
-  echo "$(metric_sum mentiora_traces_accepted_total "$@") $(metric_sum mentiora_trace_writer_batch_size_count "$@")" \
-    "$(metric_sum mentiora_trace_writer_batch_size_sum "$@") $(metric_sum mentiora_trace_writer_batch_duration_seconds_sum "$@")" \
-    "$(date +%s.%N)"
+  local url
+  for url in "$@"; do curl -s -m 10 "$url/metrics"; done | awk -v now="$(date +%s.%N)" '
+    function add(i) { v[i] += $NF }
+    $1 ~ /^mentiora_traces_accepted_total($|\{)/ { add(1) }
+    $1 ~ /^mentiora_trace_writer_batch_size_count($|\{)/ { add(2) }
+    $1 ~ /^mentiora_trace_writer_batch_size_sum($|\{)/ { add(3) }
+    $1 ~ /^mentiora_trace_writer_batch_duration_seconds_sum($|\{)/ { add(4) }
+    $1 ~ /^mentiora_trace_writer_queue_depth($|\{)/ { add(5) }
+    END { printf "%.0f %.0f %.0f %.6f %.0f %s\n", v[1], v[2], v[3], v[4], v[5], now }'
 }
 
 # The row count of `traces`, by the current target's way of counting.
@@ -413,16 +409,16 @@ count_rows() {
   esac
 }
 
-# After wrk stops, requests it abandoned may still be queued in the app: wait for the count to settle.
+# After wrk stops, requests it abandoned may still be queued in the app: wait until the writer's
+# queue is empty and the count stops moving.
 settled_rows() {
-  local previous current deadline=$((SECONDS + 30))
-  previous=$(count_rows)
+  local previous="" current deadline=$((SECONDS + 30))
   while :; do
-    sleep 0.5
     current=$(count_rows)
-    if [ "$current" = "$previous" ] && [ "$(metric_sum mentiora_trace_writer_queue_depth "${app_urls[@]}")" = 0.000000 ]; then break; fi
+    if [ "$current" = "$previous" ] && [ "$(writer_metrics "${app_urls[@]}" | cut -d' ' -f5)" = 0 ]; then break; fi
     [ $SECONDS -lt $deadline ] || break
     previous=$current
+    sleep 0.2
   done
   echo "$current"
 }
@@ -496,7 +492,7 @@ check_rows() {
 writer_delta() {
   awk -v b="$1" -v a="$2" -v silos="${#app_urls[@]}" 'BEGIN {
     split(b, x, " "); split(a, y, " ")
-    batches = y[2] - x[2]; traces = y[3] - x[3]; seconds = y[4] - x[4]; elapsed = y[5] - x[5]
+    batches = y[2] - x[2]; traces = y[3] - x[3]; seconds = y[4] - x[4]; elapsed = y[6] - x[6]
     if (batches > 0) printf "commits=%d mean_batch=%.1f mean_commit_ms=%.2f writer_busy=%.0f%%", batches, traces / batches, 1000 * seconds / batches, 100 * seconds / elapsed / silos
     else printf "commits=0"
   }'
