@@ -55,6 +55,9 @@ die() {
 
 usage() { sed -n '2,/^$/p' "${BASH_SOURCE[0]}" | sed -e '/^$/d' -e 's/^# \{0,1\}//'; }
 
+# shellcheck source=SCRIPTDIR/../deploy/lib/host-tools.sh
+source "$REPO/deploy/lib/host-tools.sh"
+
 # ---- options ------------------------------------------------------------------------------------
 
 only=$ALL_SCENARIOS
@@ -118,43 +121,6 @@ wants() { [ -n "${wanted[$1]:-}" ]; }
 
 # ---- prerequisites ------------------------------------------------------------------------------
 
-is_root() { [ "$(id -u)" = 0 ]; }
-can_apt_install() { is_root && command -v apt-get >/dev/null 2>&1; }
-apt_updated=""
-# Without letting the packages start system services: a Debian PostgreSQL or nginx package would
-# otherwise start one on its default port, which nobody asked for and which would load the machine.
-apt_install() {
-  local policy=/usr/sbin/policy-rc.d added="" status=0
-  say "Installing $* (apt-get install)"
-  if [ ! -e "$policy" ]; then
-    printf '#!/bin/sh\n# Temporary, from Mentiora bench/run.sh: no service starts during its apt-get install.\nexit 101\n' >"$policy"
-    chmod 755 "$policy"
-    added=yes
-  fi
-  {
-    if [ -z "$apt_updated" ]; then apt-get update -qq && apt_updated=yes; fi
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
-  } || status=$?
-  [ -z "$added" ] || rm -f "$policy"
-  return "$status"
-}
-
-# Debian and Ubuntu keep the server binaries off PATH, one folder per major version: take the newest.
-find_postgres_bin() {
-  local initdb bin newest="" newest_major=-1 major
-  if initdb=$(command -v initdb 2>/dev/null) && command -v pg_ctl >/dev/null 2>&1; then
-    dirname "$(realpath "$initdb")"
-    return
-  fi
-  for bin in /usr/lib/postgresql/*/bin; do
-    major=${bin#/usr/lib/postgresql/}
-    major=${major%/bin}
-    if ! [[ $major =~ ^[0-9]+$ ]] || [ ! -x "$bin/initdb" ] || [ ! -x "$bin/pg_ctl" ]; then continue; fi
-    if [ "$major" -gt "$newest_major" ]; then newest=$bin newest_major=$major; fi
-  done
-  echo "$newest"
-}
-
 require() {
   local tool=$1 package=$2
   command -v "$tool" >/dev/null 2>&1 && return 0
@@ -202,14 +168,6 @@ pg_user=""
 cluster_dir=""
 sampler_pid=""
 
-# True while the process runs and is still the one we started (a dead one's PID may be reused).
-alive() {
-  local pid=$1 pattern=$2 cmdline
-  [[ $pid =~ ^[0-9]+$ ]] || return 1
-  cmdline=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || return 1
-  [[ $cmdline == *"$pattern"* ]]
-}
-
 # SIGTERM, then SIGKILL after the timeout: the app drains its trace queue on SIGTERM.
 stop_pid() {
   local pid=$1 pattern=$2 timeout=${3:-30} deadline
@@ -255,25 +213,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-# Something answers on the port (a listener on any address also answers on 127.0.0.1).
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-declare -A taken_ports=()
-# Sets the named variable (not a $(...) function: handed-out ports must be remembered here).
-free_port() {
-  local -n free_port_result=$1
-  local candidate attempt
-  for attempt in $(seq 1 200); do
-    candidate=$((PORT_MIN + RANDOM % (PORT_MAX - PORT_MIN)))
-    if [ -z "${taken_ports[$candidate]:-}" ] && ! port_in_use "$candidate"; then
-      taken_ports[$candidate]=1
-      # shellcheck disable=SC2034 # a nameref: this sets the caller's variable
-      free_port_result=$candidate
-      return
-    fi
-  done
-  die "found no free port between $PORT_MIN and $PORT_MAX"
-}
 
 http_status() { curl -s -o /dev/null -m 5 -w '%{http_code}' "$1" 2>/dev/null || true; }
 

@@ -53,6 +53,9 @@ die() {
 
 usage() { sed -n '2,/^$/p' "${BASH_SOURCE[0]}" | sed -e '/^$/d' -e 's/^# \{0,1\}//'; }
 
+# shellcheck source=SCRIPTDIR/lib/host-tools.sh
+source "$REPO/deploy/lib/host-tools.sh"
+
 # ---- options ------------------------------------------------------------------------------------
 
 command=${1:-}
@@ -87,42 +90,6 @@ readonly STATE_FILE="$dir/cluster.env"
 
 # ---- helpers ------------------------------------------------------------------------------------
 
-is_root() { [ "$(id -u)" = 0 ]; }
-
-# Installs Debian packages without letting their scripts start system services (a Debian nginx
-# or PostgreSQL package would otherwise start one on port 80 or 5432 that nobody asked for).
-apt_install() {
-  local policy=/usr/sbin/policy-rc.d added="" status=0
-  say "Installing $* (apt-get install)"
-  if [ ! -e "$policy" ]; then
-    printf '#!/bin/sh\n# Temporary, from Mentiora deploy/local-cluster.sh: no service starts during its apt-get install.\nexit 101\n' >"$policy"
-    chmod 755 "$policy"
-    added=yes
-  fi
-  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null; } || status=$?
-  [ -z "$added" ] || rm -f "$policy"
-  return "$status"
-}
-
-can_apt_install() { is_root && command -v apt-get >/dev/null 2>&1; }
-
-find_postgres_bin() {
-  local initdb
-  if initdb=$(command -v initdb 2>/dev/null) && command -v pg_ctl >/dev/null 2>&1; then
-    dirname "$(realpath "$initdb")"
-    return
-  fi
-  # Debian and Ubuntu keep the server binaries off PATH, one folder per major version: take the newest.
-  local bin newest="" newest_major=-1 major
-  for bin in /usr/lib/postgresql/*/bin; do
-    major=${bin#/usr/lib/postgresql/}
-    major=${major%/bin}
-    if ! [[ $major =~ ^[0-9]+$ ]] || [ ! -x "$bin/initdb" ] || [ ! -x "$bin/pg_ctl" ]; then continue; fi
-    if [ "$major" -gt "$newest_major" ]; then newest=$bin newest_major=$major; fi
-  done
-  echo "$newest"
-}
-
 find_nginx() {
   command -v nginx 2>/dev/null && return
   # /usr/sbin is often not on a normal user's PATH.
@@ -139,35 +106,6 @@ pg() {
   else
     (cd / && "$tool" "$@")
   fi
-}
-
-# True while the process runs and is still the one we started: a PID of a process that died may
-# have been given to an unrelated one since. A zombie has an empty command line, so it counts as gone.
-alive() {
-  local pid=$1 pattern=$2 cmdline
-  [[ $pid =~ ^[0-9]+$ ]] || return 1
-  cmdline=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || return 1
-  [[ $cmdline == *"$pattern"* ]]
-}
-
-# Something answers on the port (a listener on any address also answers on 127.0.0.1).
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-# Sets the named variable to a port nobody listens on and that this start has not handed out yet.
-# (Not a $(...) function: the ports handed out must be remembered in this shell.)
-declare -A taken_ports=()
-free_port() {
-  local -n free_port_result=$1
-  local candidate attempt
-  for attempt in $(seq 1 200); do
-    candidate=$((PORT_MIN + RANDOM % (PORT_MAX - PORT_MIN)))
-    if [ -z "${taken_ports[$candidate]:-}" ] && ! port_in_use "$candidate"; then
-      taken_ports[$candidate]=1
-      free_port_result=$candidate
-      return
-    fi
-  done
-  die "found no free port between $PORT_MIN and $PORT_MAX"
 }
 
 # The HTTP status of a GET, or nothing when no answer came.
