@@ -149,7 +149,11 @@
         const closer = target.closest('[data-close-dialog]');
         if (closer?.closest('dialog')?.open) {
             event.preventDefault();
-            closer.closest('dialog').close();
+            const dialog = closer.closest('dialog');
+            dialog.close();
+            if (dialog.id === 'create-key-dialog') {
+                resetCreateDialog(dialog);
+            }
             return;
         }
 
@@ -205,6 +209,14 @@
             cancelRename(event.target.closest('tr'));
         }
     });
+
+    // Escape fires 'cancel' before the dialog hides, while 'close' only comes a task later:
+    // wiping the created key here keeps it from outliving the dialog even for a moment.
+    document.addEventListener('cancel', (event) => {
+        if (event.target instanceof HTMLDialogElement && event.target.id === 'create-key-dialog') {
+            resetCreateDialog(event.target);
+        }
+    }, true);
 
     // 'close' does not bubble; listen while it passes down.
     document.addEventListener('close', (event) => {
