@@ -64,7 +64,8 @@ public abstract class IngestionAppFixture(StorageMode mode) : IAsyncLifetime
             {
                 DateTime time => time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture),
                 DateTimeOffset time => time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
-                string[] texts => string.Join(",", texts),
+                // As JSON, the form the embedded mode stores arrays in, so both modes read the same.
+                string[] texts => System.Text.Json.JsonSerializer.Serialize(texts),
                 var value => Convert.ToString(value, CultureInfo.InvariantCulture),
             };
         }

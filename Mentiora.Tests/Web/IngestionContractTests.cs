@@ -51,6 +51,21 @@ public abstract class IngestionContractTests(IngestionAppFixture fixture)
     }
 
     [Fact]
+    public async Task TagsAreStoredExactlyEvenWithQuotesBackslashesAndBraces()
+    {
+        var (_, key) = await fixture.NewKeyAsync();
+        string[] tags = ["plain", "with \"quotes\"", "back\\slash", "{braces}", "comma,inside", "", "NULL", " spaced ", "ünïcødé 🚀"];
+        var trace = TraceEvents.Valid();
+        trace["tags"] = new JsonArray(tags.Select(t => (JsonNode?)JsonValue.Create(t)).ToArray());
+
+        var response = await Client.SendAsync(TraceEvents.Post(trace, key.Key));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var row = await fixture.StoredTraceAsync((string)trace["span_id"]!);
+        Assert.Equal(tags, System.Text.Json.JsonSerializer.Deserialize<string[]>(row["tags"]!));
+    }
+
+    [Fact]
     public async Task AMinimalTraceIsAccepted()
     {
         var (_, key) = await fixture.NewKeyAsync();

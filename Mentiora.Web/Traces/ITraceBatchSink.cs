@@ -5,4 +5,7 @@ public interface ITraceBatchSink
 {
     /// <summary>Stores every trace of the batch atomically.</summary>
     Task WriteAsync(IReadOnlyList<TraceRecord> batch, CancellationToken cancellationToken);
+
+    /// <summary>How many batches the database usefully takes at the same time.</summary>
+    int ConcurrentWrites { get; }
 }

@@ -22,6 +22,9 @@ public sealed class SqliteTraceSink(DbDataSource dataSource) : ITraceBatchSink
     /// <summary>How times are stored: UTC with a fixed number of digits, so text order is time order.</summary>
     public const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
 
+    // SQLite takes one writer at a time; a second would only wait for the file lock.
+    public int ConcurrentWrites => 1;
+
     public async Task WriteAsync(IReadOnlyList<TraceRecord> batch, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

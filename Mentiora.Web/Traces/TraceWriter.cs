@@ -6,13 +6,15 @@ using Microsoft.Extensions.Options;
 namespace Mentiora.Web.Traces;
 
 /// <summary>
-/// Group-commits traces: requests queue their traces and wait; one loop takes whatever has
+/// Group-commits traces: requests queue their traces and wait; a write loop takes whatever has
 /// queued up and stores it in one transaction, then answers every waiting request. Under load
-/// batches grow by themselves, so each commit's cost is shared by many requests.
+/// batches grow by themselves, so each commit's cost is shared by many requests. Several loops
+/// (as many as the database takes at once, <see cref="ITraceBatchSink.ConcurrentWrites"/>) keep
+/// commits overlapping: while one waits for its flush, the next batch is already on its way.
 /// </summary>
 public sealed class TraceWriter : BackgroundService
 {
-    private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = false });
     private readonly ITraceBatchSink _sink;
     private readonly int _maxBatchSize;
     private readonly int _capacity;
@@ -63,7 +65,18 @@ public sealed class TraceWriter : BackgroundService
         await base.StopAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var loops = new Task[Math.Max(1, _sink.ConcurrentWrites)];
+        for (var i = 0; i < loops.Length; i++)
+        {
+            loops[i] = Task.Run(WriteLoopAsync, CancellationToken.None);
+        }
+
+        return Task.WhenAll(loops);
+    }
+
+    private async Task WriteLoopAsync()
     {
         var batch = new List<PendingWrite>();
         var records = new List<TraceRecord>(_maxBatchSize);
