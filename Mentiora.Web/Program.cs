@@ -220,7 +220,7 @@ static void AddTraceSink(IServiceCollection services, StorageSettings storage, D
     if (storage.Mode == StorageMode.Postgres)
     {
         services.AddSingleton((NpgsqlDataSource)dataSource);
-        services.AddSingleton<ITraceBatchSink, PostgresTraceSink>();
+        services.AddSingleton<ITraceBatchSink>(_ => new PostgresTraceSink(storage.ConnectionString));
     }
     else
     {

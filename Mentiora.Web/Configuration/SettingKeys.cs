@@ -21,6 +21,9 @@ public static class SettingKeys
     /// <summary>Most traces committed in one transaction.</summary>
     public const string TraceMaxBatchSize = "Traces:MaxBatchSize";
 
+    /// <summary>Batches committed at the same time (PostgreSQL 2, SQLite 1 when unset).</summary>
+    public const string TraceConcurrentWrites = "Traces:ConcurrentWrites";
+
     /// <summary>Orleans cluster id: silos with the same one form one cluster.</summary>
     public const string ClusterId = "Orleans:ClusterId";
 
@@ -57,7 +60,7 @@ public static class SettingKeys
     /// <summary>All of them, for checks that compare deployments with what the app reads.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
-        PostgresConnectionString, SqlitePath, MaxBodyBytes, TraceQueueCapacity, TraceMaxBatchSize, ClusterId, ServiceId,
+        PostgresConnectionString, SqlitePath, MaxBodyBytes, TraceQueueCapacity, TraceMaxBatchSize, TraceConcurrentWrites, ClusterId, ServiceId,
         SiloPort, GatewayPort, AdvertisedIP, ProbeTimeoutSeconds, MissedProbesLimit, OperatorEmails,
         KeyRequestsPerSecond, FailedAuthenticationsPerIpPerMinute, SignInAttemptsPerMinute,
     ];

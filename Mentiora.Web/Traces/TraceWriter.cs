@@ -18,6 +18,7 @@ public sealed class TraceWriter : BackgroundService
     private readonly ITraceBatchSink _sink;
     private readonly int _maxBatchSize;
     private readonly int _capacity;
+    private readonly int _concurrentWrites;
     private readonly ILogger<TraceWriter> _logger;
     private readonly MentioraMetrics _metrics;
 
@@ -31,6 +32,7 @@ public sealed class TraceWriter : BackgroundService
         _metrics = metrics;
         _maxBatchSize = options.Value.MaxBatchSize;
         _capacity = options.Value.QueueCapacity;
+        _concurrentWrites = options.Value.ConcurrentWrites ?? sink.ConcurrentWrites;
         metrics.QueueDepth = () => Volatile.Read(ref _queued);
     }
 
@@ -67,7 +69,7 @@ public sealed class TraceWriter : BackgroundService
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var loops = new Task[Math.Max(1, _sink.ConcurrentWrites)];
+        var loops = new Task[Math.Max(1, _concurrentWrites)];
         for (var i = 0; i < loops.Length; i++)
         {
             loops[i] = Task.Run(WriteLoopAsync, CancellationToken.None);

@@ -8,4 +8,7 @@ public sealed class TraceWriterOptions
 
     /// <summary>Most traces committed in one batch.</summary>
     public int MaxBatchSize { get; set; } = 512;
+
+    /// <summary>Batches committed at the same time; unset, the database's own choice (<see cref="ITraceBatchSink.ConcurrentWrites"/>).</summary>
+    public int? ConcurrentWrites { get; set; }
 }
