@@ -85,6 +85,7 @@ builder.UseOrleans(silo =>
 // Operations: health for load balancers, metrics for Prometheus.
 builder.Services.AddSingleton<MentioraMetrics>();
 builder.Services.AddSingleton<AbuseLimits>();
+builder.Services.AddSingleton<KeyOwnerCache>();
 builder.Services.AddHealthChecks()
     .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag])
     .AddCheck<SiloHealthCheck>("silo", tags: [ReadyTag]);

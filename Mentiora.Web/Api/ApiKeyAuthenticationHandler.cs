@@ -20,7 +20,8 @@ public sealed class ApiKeyAuthenticationHandler(
     UrlEncoder encoder,
     IGrainFactory grains,
     MentioraMetrics metrics,
-    AbuseLimits limits)
+    AbuseLimits limits,
+    KeyOwnerCache owners)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     /// <summary>The scheme name the ingestion API authorizes with.</summary>
@@ -118,10 +119,7 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         var prefix = ApiKeyMaterial.PrefixOf(key);
-        var owner = await grains.GetGrain<IApiKeyPrefixGrain>(prefix).GetOwner();
-        var authenticated = owner is null
-            ? null
-            : await grains.GetGrain<IProjectGrain>(owner.ProjectId).Authenticate(prefix, ApiKeyMaterial.Hash(key));
+        var authenticated = await CheckSecretKeyAsync(prefix, ApiKeyMaterial.Hash(key));
         if (authenticated is null)
         {
             Logger.LogInformation("Refused an API key with prefix {KeyPrefix}: no such key", prefix);
@@ -141,10 +139,7 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         var token = Request.Headers[IdentityTokenHeader].ToString();
-        var owner = await grains.GetGrain<IPublishableKeyGrain>(publishableKey).GetOwner();
-        var result = owner is null
-            ? null
-            : await grains.GetGrain<IProjectGrain>(owner.ProjectId).AuthenticateBrowser(publishableKey, origin, token.Length == 0 ? null : token);
+        var (owner, result) = await CheckPublishableKeyAsync(publishableKey, origin, token.Length == 0 ? null : token);
         switch (result?.Outcome)
         {
             case null or BrowserAuthenticationOutcome.UnknownKey:
@@ -161,6 +156,64 @@ public sealed class ApiKeyAuthenticationHandler(
             default:
                 return Success(result.Key!, PublishableKind, result.User);
         }
+    }
+
+    // The owner comes from this silo's cache when it has it; the project grain decides either way.
+    private async Task<AuthenticatedApiKey?> CheckSecretKeyAsync(string prefix, byte[] hash)
+    {
+        if (owners.TryGet(prefix, out var cached))
+        {
+            var checkedByCachedOwner = await grains.GetGrain<IProjectGrain>(cached.ProjectId).Authenticate(prefix, hash);
+            if (checkedByCachedOwner is not null)
+            {
+                return checkedByCachedOwner;
+            }
+
+            // Revoked, mistyped, or the prefix now belongs to another key: the directory knows.
+            owners.Forget(prefix);
+        }
+
+        var owner = await grains.GetGrain<IApiKeyPrefixGrain>(prefix).GetOwner();
+        if (owner is null)
+        {
+            return null;
+        }
+
+        var authenticated = await grains.GetGrain<IProjectGrain>(owner.ProjectId).Authenticate(prefix, hash);
+        if (authenticated is not null)
+        {
+            owners.Remember(prefix, owner);
+        }
+
+        return authenticated;
+    }
+
+    private async Task<(KeyOwner? Owner, BrowserAuthentication? Result)> CheckPublishableKeyAsync(string publishableKey, string origin, string? token)
+    {
+        if (owners.TryGet(publishableKey, out var cached))
+        {
+            var checkedByCachedOwner = await grains.GetGrain<IProjectGrain>(cached.ProjectId).AuthenticateBrowser(publishableKey, origin, token);
+            if (checkedByCachedOwner.Outcome != BrowserAuthenticationOutcome.UnknownKey)
+            {
+                return (cached, checkedByCachedOwner);
+            }
+
+            owners.Forget(publishableKey);
+        }
+
+        var owner = await grains.GetGrain<IPublishableKeyGrain>(publishableKey).GetOwner();
+        if (owner is null)
+        {
+            return (null, null);
+        }
+
+        var result = await grains.GetGrain<IProjectGrain>(owner.ProjectId).AuthenticateBrowser(publishableKey, origin, token);
+        if (result.Outcome != BrowserAuthenticationOutcome.UnknownKey)
+        {
+            owners.Remember(publishableKey, owner);
+        }
+
+        return (owner, result);
     }
 
     private static AuthenticateResult Success(AuthenticatedApiKey key, string kind, EndUser? user)
