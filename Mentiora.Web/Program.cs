@@ -15,6 +15,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.WebEncoders;
 using Npgsql;
@@ -29,13 +30,16 @@ var builder = WebApplication.CreateBuilder(args);
 // Storage: PostgreSQL when a connection string is configured, else a SQLite file. The schema
 // must exist before the silo starts, because Orleans reads its queries from it at start-up.
 StorageSettings storage;
+TrustedProxies trustedProxies;
 try
 {
+    // Checked before the database is touched: a mistyped setting stops the app at once.
+    trustedProxies = TrustedProxies.FromConfiguration(builder.Configuration);
     storage = StorageSettings.FromConfiguration(builder.Configuration, builder.Environment.ContentRootPath);
     using var startupLog = LoggerFactory.Create(log => log.AddConfiguration(builder.Configuration.GetSection("Logging")).AddConsole());
     await DatabaseSchema.ApplyAsync(storage, startupLog.CreateLogger("Mentiora.Storage"));
 }
-catch (StorageUnavailableException e)
+catch (Exception e) when (e is StorageUnavailableException or InvalidSettingException)
 {
     // One line an operator can act on, not a stack trace.
     Console.Error.WriteLine($"Mentiora could not start. {e.Message}");
@@ -81,6 +85,11 @@ builder.UseOrleans(silo =>
         o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
     }));
 });
+
+// Behind nginx the client's address and scheme come from X-Forwarded-For/-Proto, believed only from
+// the configured proxies. PostConfigure: ASPNETCORE_FORWARDEDHEADERS_ENABLED, which would believe
+// anyone, gets this same list too.
+builder.Services.PostConfigure<ForwardedHeadersOptions>(trustedProxies.ApplyTo);
 
 // Operations: health for load balancers, metrics for Prometheus.
 builder.Services.AddSingleton<MentioraMetrics>();
@@ -129,6 +138,8 @@ builder.Services.AddAntiforgery(o =>
     o.HeaderName = AntiforgeryHeader.Name;
     o.Cookie.Name = "mentiora.antiforgery";
     o.Cookie.SameSite = SameSiteMode.Strict;
+    // Like the session cookie: Secure whenever the browser used HTTPS, also through nginx; plain HTTP still works locally.
+    o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
 });
 builder.Services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/Projects"));
 
@@ -136,6 +147,10 @@ builder.Services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/Projects"));
 builder.Services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
 
 var app = builder.Build();
+
+// First: everything after it (security headers, limits, cookies, redirects) must see the client's
+// address and scheme, not nginx's.
+app.UseForwardedHeaders();
 
 // Browser protections on every answer (see SecurityHeadersMiddleware).
 app.UseMiddleware<SecurityHeadersMiddleware>();

@@ -81,8 +81,7 @@ public sealed partial class DashboardClient
     {
         // A real socket client of its own: redirects are looked at, not followed, and cookies kept per visitor.
         var address = app.Start().BaseAddress;
-        var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() };
-        return new HttpClient(handler) { BaseAddress = address };
+        return new HttpClient(app.CreateClientHandler(new CookieContainer())) { BaseAddress = address };
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]

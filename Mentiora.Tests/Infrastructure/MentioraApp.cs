@@ -1,3 +1,5 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Mentiora.Grains.Projects;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -16,10 +18,46 @@ public sealed class MentioraApp : WebApplicationFactory<Program>
     private readonly IReadOnlyDictionary<string, string?> _settings;
 
     public MentioraApp(TestStorage storage, IReadOnlyDictionary<string, string?>? settings = null)
+        : this(storage, settings, certificate: null)
+    {
+    }
+
+    private MentioraApp(TestStorage storage, IReadOnlyDictionary<string, string?>? settings, X509Certificate2? certificate)
     {
         Storage = storage;
         _settings = settings ?? new Dictionary<string, string?>();
-        UseKestrel(FreePort.Next());
+        Certificate = certificate;
+        if (certificate is null)
+        {
+            UseKestrel(FreePort.Next());
+        }
+        else
+        {
+            var port = FreePort.Next();
+            UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen => listen.UseHttps(certificate)));
+        }
+    }
+
+    /// <summary>The app served over HTTPS only, with a self-signed certificate made for it (see <see cref="CreateClientHandler"/>).</summary>
+    public static MentioraApp OverHttps(TestStorage storage, IReadOnlyDictionary<string, string?>? settings = null) =>
+        new(storage, settings, TestCertificate.ForLoopback());
+
+    /// <summary>The certificate the app serves HTTPS with, or null when it serves plain HTTP.</summary>
+    public X509Certificate2? Certificate { get; }
+
+    /// <summary>
+    /// A socket handler for a client of its own that does not follow redirects; over HTTPS it
+    /// accepts exactly this app's certificate, as a browser would once told to trust it.
+    /// </summary>
+    public HttpClientHandler CreateClientHandler(CookieContainer? cookies = null)
+    {
+        var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = cookies is not null, CookieContainer = cookies ?? new CookieContainer() };
+        if (Certificate is { } expected)
+        {
+            handler.ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented is not null && presented.RawData.AsSpan().SequenceEqual(expected.RawData);
+        }
+
+        return handler;
     }
 
     /// <summary>Where this app keeps its data.</summary>
@@ -45,11 +83,17 @@ public sealed class MentioraApp : WebApplicationFactory<Program>
     /// <summary>The project's keys as its owner sees them.</summary>
     public static async Task<IReadOnlyList<ApiKeySummary>> KeysOf(IProjectGrain project) => (await project.GetSettings(Owner))!.ApiKeys;
 
-    /// <summary>Starts the app (idempotent) and returns a client for its Kestrel address.</summary>
+    /// <summary>Starts the app (idempotent) and returns a client for its Kestrel address (over HTTPS use <see cref="CreateClientHandler"/>).</summary>
     public HttpClient Start()
     {
         StartServer();
         return CreateClient();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Certificate?.Dispose();
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

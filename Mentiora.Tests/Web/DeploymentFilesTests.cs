@@ -1,8 +1,11 @@
 using System.Globalization;
+using System.Net;
 using System.Text.RegularExpressions;
 using Mentiora.Tests.Infrastructure;
 using Mentiora.Web.Api;
 using Mentiora.Web.Configuration;
+using Mentiora.Web.Security;
+using Microsoft.Extensions.Configuration;
 using YamlDotNet.RepresentationModel;
 
 namespace Mentiora.Tests.Web;
@@ -85,6 +88,31 @@ public sealed partial class DeploymentFilesTests
 
             Assert.Contains(advertised, addresses);
         }
+    }
+
+    [Fact]
+    public void SilosBelieveForwardedHeadersFromNginxsNetworkAndNoOther()
+    {
+        var ipam = (YamlSequenceNode)((YamlMappingNode)((YamlMappingNode)((YamlMappingNode)LoadCompose().Children[new YamlScalarNode("networks")])
+            .Children[new YamlScalarNode("mentiora")]).Children[new YamlScalarNode("ipam")]).Children[new YamlScalarNode("config")];
+        var pool = (YamlMappingNode)ipam.Children.Single();
+        var subnet = IPNetwork.Parse(Text(pool.Children[new YamlScalarNode("subnet")]));
+        // nginx has no static address: Docker hands it one from ip_range.
+        var nginxRange = IPNetwork.Parse(Text(pool.Children[new YamlScalarNode("ip_range")]));
+
+        foreach (var silo in Silos)
+        {
+            var variables = EnvironmentOf(Service(silo));
+            var name = SettingKeys.EnvironmentVariable(SettingKeys.TrustedProxyNetworks);
+            Assert.True(variables.TryGetValue(name, out var value), $"{silo} does not set {name}: it would see every request as coming from nginx.");
+            var trusted = TrustedProxies.FromConfiguration(new ConfigurationBuilder()
+                .AddInMemoryCollection(new Dictionary<string, string?> { [SettingKeys.TrustedProxyNetworks] = value }).Build()).Networks;
+
+            Assert.Contains(trusted, network => Within(nginxRange, network));
+            Assert.All(trusted, network => Assert.True(Within(network, subnet), $"{silo} trusts {network}, outside the cluster network {subnet}: anyone there could pick their address."));
+        }
+
+        static bool Within(IPNetwork inner, IPNetwork outer) => outer.Contains(inner.BaseAddress) && inner.PrefixLength >= outer.PrefixLength;
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using Mentiora.Tests.Infrastructure;
 
 namespace Mentiora.Tests.Web;
 
-/// <summary>A storage that cannot be used stops the app at start with one line that says what was tried.</summary>
+/// <summary>A storage or a setting that cannot be used stops the app at start with one line that says what was tried.</summary>
 public sealed class StartupFailureTests
 {
     [Fact]
@@ -38,6 +38,20 @@ public sealed class StartupFailureTests
         Assert.Equal(1, exitCode);
         var line = Assert.Single(errorLines);
         Assert.Contains("/proc/mentiora/data/mentiora.db", line);
+    }
+
+    [Theory]
+    [InlineData("not-a-network", "not-a-network")]
+    [InlineData("10.57.0.0/24, 10.57.0.5/24", "10.57.0.5/24")]
+    [InlineData("10.57.0.0/33", "10.57.0.0/33")]
+    public async Task AnUnreadableTrustedProxyNetworkFailsStartWithOneClearLine(string value, string badEntry)
+    {
+        var (exitCode, errorLines) = await RunAppAsync(("Proxy__TrustedNetworks", value), ("Storage__SqlitePath", Path.Combine(Path.GetTempPath(), "mentiora-tests", Guid.NewGuid().ToString("N"), "mentiora.db")));
+
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(errorLines);
+        Assert.StartsWith($"Mentiora could not start. Proxy:TrustedNetworks has '{badEntry}'", line);
+        Assert.Contains("CIDR", line);
     }
 
     private static async Task<(int ExitCode, string[] ErrorLines)> RunAppAsync(params (string Name, string Value)[] environment)

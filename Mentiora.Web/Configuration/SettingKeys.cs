@@ -57,12 +57,15 @@ public static class SettingKeys
     /// <summary>Sign-in attempts per minute for one account, and (three times as many) for one IP address.</summary>
     public const string SignInAttemptsPerMinute = "Limits:SignInAttemptsPerMinute";
 
+    /// <summary>Comma-separated networks (CIDR) or addresses of the proxies whose X-Forwarded-For and X-Forwarded-Proto are believed.</summary>
+    public const string TrustedProxyNetworks = "Proxy:TrustedNetworks";
+
     /// <summary>All of them, for checks that compare deployments with what the app reads.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         PostgresConnectionString, SqlitePath, MaxBodyBytes, TraceQueueCapacity, TraceMaxBatchSize, TraceConcurrentWrites, ClusterId, ServiceId,
         SiloPort, GatewayPort, AdvertisedIP, ProbeTimeoutSeconds, MissedProbesLimit, OperatorEmails,
-        KeyRequestsPerSecond, FailedAuthenticationsPerIpPerMinute, SignInAttemptsPerMinute,
+        KeyRequestsPerSecond, FailedAuthenticationsPerIpPerMinute, SignInAttemptsPerMinute, TrustedProxyNetworks,
     ];
 
     /// <summary>The environment variable that sets a key.</summary>
