@@ -23,7 +23,7 @@ public sealed class LoadBalancedFaultTests(ITestOutputHelper output)
     private static readonly TimeSpan SteadyFor = TimeSpan.FromSeconds(3);
 
     // Traffic before the fault, so it hits a cluster that is busy, with connections and grains warm.
-    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(2);
 
     private const int SteadyClients = 8;
     private static readonly TimeSpan SteadyPause = TimeSpan.FromMilliseconds(20);
@@ -42,8 +42,9 @@ public sealed class LoadBalancedFaultTests(ITestOutputHelper output)
 
         await Task.Delay(WarmUp);
         var acceptedBefore = load.Answers.Count(a => a.Accepted);
-        cluster.KillSilo(0);
+        // Read before the kill: requests in flight on the silo fail the moment it dies.
         var killedAt = clock.Elapsed;
+        cluster.KillSilo(0);
         Assert.False(cluster.SiloIsRunning(0), "the silo should be gone after SIGKILL");
         await LetServiceResumeAsync(load, clock, killedAt);
 
@@ -89,7 +90,7 @@ public sealed class LoadBalancedFaultTests(ITestOutputHelper output)
         await Task.Delay(WarmUp);
         var burstStartedAt = clock.Elapsed;
         await using var burst = TraceLoad.Start(cluster.Url, key, clock, clients: 48, TimeSpan.Zero, LongestLoad, MostRequests);
-        await Task.Delay(TimeSpan.FromSeconds(6));
+        await Task.Delay(TimeSpan.FromSeconds(4));
         await burst.StopAsync();
         var burstEndedAt = clock.Elapsed;
         await LetServiceResumeAsync(load, clock, burstEndedAt);
