@@ -57,6 +57,30 @@ if [ -z "${MENTIORA_TEST_POSTGRES:-}" ] && ! have_postgres_server; then
   fi
 fi
 
+# The load-balanced fault tests start deploy/local-cluster.sh, which puts nginx in front of the silos.
+find_nginx() { command -v nginx 2>/dev/null || { [ -x /usr/sbin/nginx ] && echo /usr/sbin/nginx; }; }
+if ! find_nginx >/dev/null; then
+  if can_apt_install; then
+    say "Installing nginx for the load-balanced cluster tests (apt-get install nginx)"
+    # Debian's package would start a system nginx on port 80, which nobody asked for: while it
+    # installs, policy-rc.d refuses every service start (unless the machine has a policy of its own).
+    policy=/usr/sbin/policy-rc.d added="" status=0
+    if [ ! -e "$policy" ]; then
+      printf '#!/bin/sh\nexit 101\n' >"$policy"
+      chmod 755 "$policy"
+      added=yes
+    fi
+    apt_install nginx || status=$?
+    [ -z "$added" ] || rm -f "$policy"
+    [ "$status" = 0 ] || exit "$status"
+  else
+    echo "The load-balanced cluster tests need nginx." >&2
+    echo "Install it (Debian/Ubuntu: sudo apt-get update && sudo apt-get install nginx; elsewhere your package manager's nginx)" >&2
+    echo "so that 'nginx' is on PATH or /usr/sbin/nginx exists." >&2
+    exit 1
+  fi
+fi
+
 # The browser tests drive the system Chromium; Playwright's own browser download cannot be used.
 if [ -n "${MENTIORA_CHROMIUM:-}" ] && ! find_chromium >/dev/null; then
   echo "MENTIORA_CHROMIUM is set to '$MENTIORA_CHROMIUM', which is not an executable Chromium." >&2

@@ -12,6 +12,9 @@
 #         (0 picks a free port), D to /tmp/mentiora-cluster. The app is built with
 #         `dotnet build -c Release` when its binary is missing or older than the sources, or
 #         always with --build.
+#         The silos inherit this script's environment, except for the settings it sets itself
+#         (database, Orleans ports and ids, URLs), so any other app setting can be given as an
+#         environment variable, e.g. `Traces__QueueCapacity=4 deploy/local-cluster.sh start`.
 # stop    stops nginx, the silos (SIGTERM, SIGKILL after 30 s) and PostgreSQL, also when some of
 #         them already died, and removes D.
 # status  says what runs and whether each silo and the load balancer answer /readyz.
@@ -452,6 +455,14 @@ EOF
             proxy_next_upstream_tries 2;
             proxy_connect_timeout 2s;
             proxy_read_timeout 60s;
+            # nginx's own 502/504 pages are HTML; clients get the app's JSON 503 instead.
+            error_page 502 504 =503 @unavailable;
+        }
+
+        location @unavailable {
+            default_type application/json;
+            add_header Retry-After 1 always;
+            return 503 '{"error":{"code":"unavailable","message":"The service is temporarily unavailable; retry shortly."}}';
         }
 
         location = /metrics {

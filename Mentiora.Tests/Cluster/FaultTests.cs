@@ -19,10 +19,7 @@ public sealed class FaultTests(ITestOutputHelper output)
         var connectionString = await server.CreateDatabaseAsync("faults");
         await using var cluster = await TwoSiloCluster.StartOnAsync(connectionString);
         var owner = DashboardClient.Using(cluster.A.CreateClient());
-        var projectId = await owner.SignUpAsync();
-        await owner.GetPageAsync($"/projects/{projectId}/settings");
-        using var created = await owner.PostFormAsync($"/projects/{projectId}/settings?handler=Create", new() { ["name"] = "Load" });
-        var key = System.Text.RegularExpressions.Regex.Match(await created.Content.ReadAsStringAsync(), "id=\"created-api-key\"[^>]*value=\"([^\"]+)\"").Groups[1].Value;
+        var key = await owner.CreateApiKeyAsync(await owner.SignUpAsync(), "Load");
         using var apiOnA = cluster.A.CreateClient();
         using var apiOnB = cluster.B.CreateClient();
         apiOnA.Timeout = apiOnB.Timeout = TimeSpan.FromSeconds(10);

@@ -10,8 +10,11 @@ internal static class CommandRunner
 
     /// <summary>Runs a command to completion and returns its combined output; throws if it fails or hangs.</summary>
     /// <param name="runAsUser">When set, the command runs as that system user through <c>runuser</c> (needs root).</param>
+    /// <param name="environment">Variables set for the command on top of this process's own.</param>
+    /// <param name="timeout">How long it may take; two minutes unless given.</param>
     public static async Task<string> RunAsync(
-        string fileName, IReadOnlyList<string> arguments, string? runAsUser = null, string? workingDirectory = null)
+        string fileName, IReadOnlyList<string> arguments, string? runAsUser = null, string? workingDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null)
     {
         IReadOnlyList<string> argv = runAsUser is null ? arguments : ["-u", runAsUser, "--", fileName, .. arguments];
         var startInfo = new ProcessStartInfo(runAsUser is null ? fileName : "runuser")
@@ -22,6 +25,7 @@ internal static class CommandRunner
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
         foreach (var argument in argv) startInfo.ArgumentList.Add(argument);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) startInfo.Environment[name] = value;
         var commandLine = $"{startInfo.FileName} {string.Join(' ', argv)}";
 
         // One buffer for both streams keeps the order in which a tool explained itself.
@@ -47,16 +51,17 @@ internal static class CommandRunner
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        using var timeout = new CancellationTokenSource(Timeout);
+        var allowed = timeout ?? Timeout;
+        using var deadline = new CancellationTokenSource(allowed);
         try
         {
-            await process.WaitForExitAsync(timeout.Token);
+            await process.WaitForExitAsync(deadline.Token);
         }
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
             throw new InvalidOperationException(
-                $"`{commandLine}` did not finish within {Timeout.TotalSeconds:0} s. Output so far:\n{Snapshot(output)}");
+                $"`{commandLine}` did not finish within {allowed.TotalSeconds:0} s. Output so far:\n{Snapshot(output)}");
         }
 
         if (process.ExitCode != 0)

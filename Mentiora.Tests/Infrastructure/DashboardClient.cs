@@ -44,6 +44,17 @@ public sealed partial class DashboardClient
         return Guid.Parse(match.Groups[1].Value);
     }
 
+    /// <summary>Creates an API key on the project's Settings page, as a person would, and returns the key shown once.</summary>
+    public async Task<string> CreateApiKeyAsync(Guid projectId, string name)
+    {
+        await GetPageAsync($"/projects/{projectId}/settings");
+        using var response = await PostFormAsync($"/projects/{projectId}/settings?handler=Create", new() { ["name"] = name });
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"creating a key on {BaseAddress} answered {(int)response.StatusCode}");
+        var key = CreatedKey().Match(await response.Content.ReadAsStringAsync());
+        Assert.True(key.Success, "the created key is shown in the API key field");
+        return key.Groups[1].Value;
+    }
+
     /// <summary>A unique address for a new account.</summary>
     public static string NewEmail() => $"dev-{Guid.NewGuid():N}@example.com";
 
@@ -89,6 +100,9 @@ public sealed partial class DashboardClient
 
     [GeneratedRegex("class=\"(?:field-error|alert error)[^\"]*\"[^>]*>([^<]*)<")]
     private static partial Regex ErrorText();
+
+    [GeneratedRegex("id=\"created-api-key\"[^>]*value=\"([^\"]+)\"")]
+    private static partial Regex CreatedKey();
 
     [GeneratedRegex("/projects/([0-9a-f-]{36})/")]
     private static partial Regex ProjectInPath();

@@ -153,6 +153,43 @@ public sealed partial class DeploymentFilesTests
     }
 
     [Fact]
+    public void NginxAnswersASiloItCouldNotReachWithTheAppsJson503()
+    {
+        var config = NginxConfig();
+        var unavailable = ApiErrors.Unavailable("any");
+
+        // A silo killed mid-request would otherwise get the client nginx's HTML 502, which SDKs do not retry as "later".
+        var errorPage = ErrorPage().Match(config);
+        Assert.True(errorPage.Success, "deploy/nginx.conf does not turn nginx's own 502 and 504 into a 503 from a named location.");
+        var location = NamedLocation(errorPage.Groups[1].Value).Match(config);
+        Assert.True(location.Success, $"deploy/nginx.conf has no location @{errorPage.Groups[1].Value}.");
+        var body = location.Groups[1].Value;
+        Assert.Matches(@"default_type\s+application/json\s*;", body);
+        Assert.Matches(@"add_header\s+Retry-After\s+\d+\s+always\s*;", body);
+        var answer = ReturnedBody().Match(body);
+        Assert.True(answer.Success, "the named location does not return 503 with a body.");
+        var error = System.Text.Json.Nodes.JsonNode.Parse(answer.Groups[1].Value)!["error"]!;
+        Assert.Equal(unavailable.Code, (string?)error["code"]);
+        Assert.False(string.IsNullOrWhiteSpace((string?)error["message"]), "the 503 says what to do");
+    }
+
+    [Fact]
+    public void TheLocalClusterProxiesExactlyLikeCompose()
+    {
+        // deploy/local-cluster.sh writes its nginx config from a heredoc in write_nginx_config, where '$' is escaped.
+        var script = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "deploy", "local-cluster.sh"));
+        var writer = NginxConfigWriter().Match(script);
+        Assert.True(writer.Success, "deploy/local-cluster.sh has no write_nginx_config function.");
+        var local = ProxyDirectives(NginxComment().Replace(writer.Value.Replace("\\$", "$", StringComparison.Ordinal), string.Empty));
+        var compose = ProxyDirectives(NginxConfig());
+
+        Assert.NotEmpty(compose);
+        Assert.True(compose.SetEquals(local),
+            $"deploy/nginx.conf and deploy/local-cluster.sh proxy differently. Only in nginx.conf: {string.Join(" | ", compose.Except(local))}. "
+            + $"Only in local-cluster.sh: {string.Join(" | ", local.Except(compose))}");
+    }
+
+    [Fact]
     public void TheImageExposesThePortsTheSilosUse()
     {
         var exposed = File.ReadLines(Path.Combine(RepositoryRoot.Path, "Dockerfile"))
@@ -227,6 +264,11 @@ public sealed partial class DeploymentFilesTests
         return NginxComment().Replace(File.ReadAllText(Path.Combine(RepositoryRoot.Path, config.Source)), string.Empty);
     }
 
+    // The directives that decide how a request is passed on and how failures are answered; paths, logs and
+    // the upstream's server lines differ between the two on purpose.
+    private static HashSet<string> ProxyDirectives(string config) =>
+        ProxyDirective().Matches(config).Select(m => Whitespace().Replace(m.Value.Trim(), " ")).ToHashSet(StringComparer.Ordinal);
+
     private static (string Source, string Target) VolumeMount(YamlNode volume) => volume switch
     {
         YamlScalarNode shortSyntax when Text(shortSyntax).Split(':') is [var source, var target, ..] => (source, target),
@@ -244,6 +286,25 @@ public sealed partial class DeploymentFilesTests
 
     [GeneratedRegex(@"client_max_body_size\s+(\d+)([kKmMgG]?)\s*;")]
     private static partial Regex BodySizeLimit();
+
+    [GeneratedRegex(@"error_page\s+502\s+504\s+=503\s+@(\w+)\s*;")]
+    private static partial Regex ErrorPage();
+
+    // Up to the brace that closes the block on a line of its own: the JSON body holds braces too.
+    private static Regex NamedLocation(string name) => new($@"(?s)location\s+@{Regex.Escape(name)}\s*\{{(.*?)^\s*\}}\s*$", RegexOptions.Multiline);
+
+    [GeneratedRegex(@"return\s+503\s+'([^']*)'\s*;")]
+    private static partial Regex ReturnedBody();
+
+    // Up to where the heredocs are written to the file: the config's own blocks close at the start of a line too.
+    [GeneratedRegex(@"(?s)^write_nginx_config\(\) \{.*?\} >""\$conf""", RegexOptions.Multiline)]
+    private static partial Regex NginxConfigWriter();
+
+    [GeneratedRegex(@"(?m)^\s*(?:proxy_(?!temp_path)\w+|error_page|default_type|add_header|return|client_max_body_size|client_body_buffer_size|keepalive\w*|location|map)\b(?:'[^']*'|[^;{'])*[;{]")]
+    private static partial Regex ProxyDirective();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Whitespace();
 
     [GeneratedRegex(@":(\d+)/?(?:;|$)")]
     private static partial Regex UrlPort();
