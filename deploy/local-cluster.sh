@@ -344,6 +344,8 @@ start_silos() {
     # silo's PID is its process group, which stop can kill as a whole.
     (
       cd "$WEB_DIR"
+      # nginx reaches the silos from 127.0.0.1, which Proxy:TrustedNetworks trusts by default, so
+      # its X-Forwarded-For/-Proto are believed without a setting here.
       exec env \
         ConnectionStrings__Postgres="$MENTIORA_POSTGRES" \
         Orleans__ClusterId="$CLUSTER_ID" \
@@ -352,7 +354,6 @@ start_silos() {
         Orleans__GatewayPort="$gateway_port" \
         Orleans__AdvertisedIP=127.0.0.1 \
         ASPNETCORE_URLS="http://127.0.0.1:$http" \
-        ASPNETCORE_FORWARDEDHEADERS_ENABLED=true \
         setsid dotnet "$APP_DLL"
     ) </dev/null >"$dir/silo$i.log" 2>&1 &
     pid=$!
