@@ -121,7 +121,7 @@ public sealed class ApiKeysFlowTests(BrowserFixture browser) : IClassFixture<Bro
         await Expect(field).ToBeFocusedAsync();
 
         // Escape closes the dialog, the key leaves the page, focus returns to the button.
-        var key = await field.InputValueAsync();
+        var key = await field.ReadIssuedSecretAsync(SecretKind.ApiKey);
         await _page.Keyboard.PressAsync("Escape");
         await Expect(_page.GetByRole(AriaRole.Dialog)).ToHaveCountAsync(0);
         await ExpectKeyGoneFromPageAsync(key);
@@ -187,7 +187,7 @@ public sealed class ApiKeysFlowTests(BrowserFixture browser) : IClassFixture<Bro
         var field = created.GetByRole(AriaRole.Textbox, new() { Name = "API key", Exact = true });
         await Expect(field).ToHaveAttributeAsync("readonly", string.Empty);
         await Expect(created).ToContainTextAsync("will not be shown again");
-        var key = await field.InputValueAsync();
+        var key = await field.ReadIssuedSecretAsync(SecretKind.ApiKey);
         if (copy)
         {
             await page_clipboard_reset();

@@ -326,7 +326,7 @@ public sealed partial class HostileInputTests(BrowserFixture browser) : IClassFi
         var created = _page.GetByRole(AriaRole.Dialog, new() { Name = "API key created" });
         var field = created.GetByRole(AriaRole.Textbox, new() { Name = "API key", Exact = true });
         await Expect(field).ToHaveValueAsync(ApiKeyShape());
-        var key = await field.InputValueAsync();
+        var key = await field.ReadIssuedSecretAsync(SecretKind.ApiKey);
         await created.GetByRole(AriaRole.Link, new() { Name = "Done" }).ClickAsync();
         await Expect(created).ToHaveCountAsync(0);
         await Expect(_page.Locator("[data-key-row]")).ToHaveCountAsync(before + 1);

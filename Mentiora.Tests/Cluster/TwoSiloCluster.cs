@@ -5,7 +5,8 @@ namespace Mentiora.Tests.Cluster;
 /// <summary>
 /// Two silo processes, A and B, forming one Orleans cluster on a fresh PostgreSQL database, as two
 /// servers behind a load balancer would. The cluster id is unique, so clusters of other tests
-/// running at the same time never join this one.
+/// running at the same time never join this one. Disposing it scans both silos' output and the
+/// database for every secret issued in the run.
 /// </summary>
 public sealed class TwoSiloCluster : IAsyncDisposable
 {
@@ -65,7 +66,20 @@ public sealed class TwoSiloCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await B.DisposeAsync();
-        await A.DisposeAsync();
+        // A's process must end even when B's output scan fails.
+        try
+        {
+            await B.DisposeAsync();
+        }
+        finally
+        {
+            await A.DisposeAsync();
+        }
+
+        // Keys created through the silos' dashboards live in this database only.
+        var storage = await TestStorage.NewPostgresOnAsync(ConnectionString);
+        SecretScanner.AssertNone(
+            SecretScanner.FindInDatabase(await storage.DumpAllValuesAsync(), storage.Name, IssuedSecrets.Current()),
+            $"cluster {ClusterId}");
     }
 }

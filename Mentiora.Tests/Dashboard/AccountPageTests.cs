@@ -3,7 +3,7 @@ using Mentiora.Tests.Infrastructure;
 
 namespace Mentiora.Tests.Dashboard;
 
-public sealed class AccountPageTests(EmbeddedDashboardAppFixture fixture) : IClassFixture<EmbeddedDashboardAppFixture>
+public sealed class AccountPageTests(EmbeddedDashboardAppFixture fixture) : LeakCheckedTests(fixture.App), IClassFixture<EmbeddedDashboardAppFixture>
 {
     [Fact]
     public async Task SignUpLandsOnTheFirstProjectWithTheNavigationMenu()

@@ -11,7 +11,7 @@ namespace Mentiora.Tests.Dashboard;
 /// visitor is sent to sign in, a member of another project and a removed member get 404, and
 /// none of them gets any of the project's data or changes anything.
 /// </summary>
-public sealed partial class AuthorizationMatrixTests(EmbeddedDashboardAppFixture fixture) : IClassFixture<EmbeddedDashboardAppFixture>
+public sealed partial class AuthorizationMatrixTests(EmbeddedDashboardAppFixture fixture) : LeakCheckedTests(fixture.App), IClassFixture<EmbeddedDashboardAppFixture>
 {
     // Every handler of every project page, as (method, handler, form fields); the test below fails when a page gains one not listed.
     private static readonly (string Page, string Method, string? Handler, Func<Guid, Dictionary<string, string>> Fields)[] Routes =

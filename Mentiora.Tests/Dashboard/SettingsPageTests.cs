@@ -8,7 +8,7 @@ namespace Mentiora.Tests.Dashboard;
 /// Settings → API Keys as a browser without JavaScript uses it: real form posts with the page's
 /// antiforgery token, on the embedded default and on PostgreSQL.
 /// </summary>
-public abstract partial class SettingsPageTests(DashboardAppFixture fixture)
+public abstract partial class SettingsPageTests(DashboardAppFixture fixture) : LeakCheckedTests(fixture.App)
 {
     private static string Settings(Guid projectId) => $"/projects/{projectId}/settings";
 

@@ -6,7 +6,7 @@ using Mentiora.Tests.Infrastructure;
 
 namespace Mentiora.Tests.Dashboard;
 
-public sealed partial class TracesPageTests(EmbeddedDashboardAppFixture fixture) : IClassFixture<EmbeddedDashboardAppFixture>
+public sealed partial class TracesPageTests(EmbeddedDashboardAppFixture fixture) : LeakCheckedTests(fixture.App), IClassFixture<EmbeddedDashboardAppFixture>
 {
     private async Task<(DashboardClient Browser, Guid ProjectId, string Key)> ProjectWithKeyAsync()
     {

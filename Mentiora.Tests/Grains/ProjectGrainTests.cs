@@ -39,6 +39,9 @@ public sealed class ProjectGrainTests(GrainClusterFixture cluster) : IClassFixtu
         Assert.Equal("Production", listed.Name);
         Assert.DoesNotContain(created.Key, listed.ToString());
         Assert.DoesNotContain(created.SigningSecret, listed.ToString());
+
+        // The test cluster's call filter put both into the run's ledger, so later scans look for them.
+        Assert.Equal(2, IssuedSecrets.Current().FindIn($"{created.Key} {created.SigningSecret}").Count);
     }
 
     [Fact]

@@ -5,7 +5,8 @@ namespace Mentiora.Tests.Infrastructure;
 
 /// <summary>
 /// A person's browser without JavaScript: keeps cookies, reads the antiforgery token from the
-/// page it is on and posts forms the way the page's form would.
+/// page it is on and posts forms the way the page's form would. Every answer passes a
+/// <see cref="SecretWatchingHandler"/>: created keys are recorded, earlier ones must not show up.
 /// </summary>
 public sealed partial class DashboardClient
 {
@@ -23,7 +24,7 @@ public sealed partial class DashboardClient
 
     /// <summary>
     /// A visitor of a server started some other way (a silo process), through a client that keeps
-    /// cookies and does not follow redirects, like <see cref="SiloProcess.CreateClient"/>.
+    /// cookies, does not follow redirects and watches for secrets, like <see cref="SiloProcess.CreateClient"/>.
     /// </summary>
     public static DashboardClient Using(HttpClient http) => new(http);
 
@@ -85,6 +86,29 @@ public sealed partial class DashboardClient
         return Http.SendAsync(request);
     }
 
+    /// <summary>
+    /// Records the key and signing secret of a creation dialog in <paramref name="html"/>, if it
+    /// shows one, and returns them: the only secrets that answer may show.
+    /// </summary>
+    public static IReadOnlyList<IssuedSecret> RecordCreatedSecrets(string html, string where)
+    {
+        var key = CreatedKeyField().Match(html);
+        if (!key.Success)
+        {
+            return [];
+        }
+
+        var secret = SigningSecretField().Match(html);
+        var issuedBy = $"the creation dialog of {where}";
+        var recorded = new List<IssuedSecret> { IssuedSecrets.Record(WebUtility.HtmlDecode(key.Groups[1].Value), SecretKind.ApiKey, issuedBy) };
+        if (secret.Success)
+        {
+            recorded.Add(IssuedSecrets.Record(WebUtility.HtmlDecode(secret.Groups[1].Value), SecretKind.SigningSecret, issuedBy));
+        }
+
+        return recorded;
+    }
+
     private static string Errors(string html) =>
         string.Join(" | ", ErrorText().Matches(html).Select(m => WebUtility.HtmlDecode(m.Groups[1].Value.Trim())));
 
@@ -92,11 +116,17 @@ public sealed partial class DashboardClient
     {
         // A real socket client of its own: redirects are looked at, not followed, and cookies kept per visitor.
         var address = app.Start().BaseAddress;
-        return new HttpClient(app.CreateClientHandler(new CookieContainer())) { BaseAddress = address };
+        return new HttpClient(new SecretWatchingHandler($"the app at {address}", app.CreateClientHandler(new CookieContainer()))) { BaseAddress = address };
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();
+
+    [GeneratedRegex("id=\"created-api-key\"[^>]*value=\"([^\"]+)\"")]
+    private static partial Regex CreatedKeyField();
+
+    [GeneratedRegex("id=\"created-signing-secret\"[^>]*value=\"([^\"]+)\"")]
+    private static partial Regex SigningSecretField();
 
     [GeneratedRegex("class=\"(?:field-error|alert error)[^\"]*\"[^>]*>([^<]*)<")]
     private static partial Regex ErrorText();

@@ -16,6 +16,17 @@ public static class DashboardPage
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Traces" })).ToBeVisibleAsync();
     }
 
+    /// <summary>
+    /// The value of a field of the creation dialog, recorded in <see cref="IssuedSecrets"/> as a
+    /// key the person copied, so every later page and log is checked for it.
+    /// </summary>
+    public static async Task<string> ReadIssuedSecretAsync(this ILocator field, SecretKind kind)
+    {
+        var value = await field.InputValueAsync();
+        IssuedSecrets.Record(value, kind, "the creation dialog in a browser");
+        return value;
+    }
+
     /// <summary>Opens Settings from the navigation menu.</summary>
     public static async Task OpenSettingsAsync(this IPage page)
     {

@@ -20,6 +20,10 @@ public sealed class GrainClusterFixture : IAsyncLifetime
             silo.AddMemoryGrainStorage(StorageNames.Grains);
             silo.Services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
             silo.Services.AddSingleton(TimeProvider.System);
+
+            // Keys created here are in memory only, but the ledger must know them: any other app's
+            // database, logs or pages holding one would be a leak just the same.
+            silo.Services.AddSingleton<IIncomingGrainCallFilter, IssuedSecretsRecorder>();
         });
         _cluster = builder.Build();
         await _cluster.DeployAsync();

@@ -11,11 +11,19 @@ namespace Mentiora.Tests.Infrastructure;
 
 /// <summary>
 /// The real app (web server and Orleans silo) on a real Kestrel port, pointed at a test storage.
-/// Every log line is collected so tests can check what was logged.
+/// Every log line is collected so tests can check what was logged. Every key its grains hand out
+/// is recorded in <see cref="IssuedSecrets"/>; when the app is disposed, its database and logs are
+/// scanned for all secrets issued so far in the run, and the dispose fails if one is found.
 /// </summary>
 public sealed class MentioraApp : WebApplicationFactory<Program>
 {
     private readonly IReadOnlyDictionary<string, string?> _settings;
+
+    // Set once the host is built: an app never started has nothing to scan, and asking it for its
+    // logs would start it only to dispose it.
+    private bool _built;
+    private int _scanned;
+    private int _logRecordsChecked;
 
     public MentioraApp(TestStorage storage, IReadOnlyDictionary<string, string?>? settings = null)
         : this(storage, settings, certificate: null)
@@ -90,12 +98,6 @@ public sealed class MentioraApp : WebApplicationFactory<Program>
         return CreateClient();
     }
 
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        Certificate?.Dispose();
-    }
-
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         Storage.Apply(builder);
@@ -113,5 +115,46 @@ public sealed class MentioraApp : WebApplicationFactory<Program>
         }
 
         builder.ConfigureLogging(logging => logging.AddFakeLogging(o => o.CollectRecordsForDisabledLogLevels = false));
+        builder.ConfigureServices(services => services.AddSingleton<IIncomingGrainCallFilter, IssuedSecretsRecorder>());
+        _built = true;
+    }
+
+    /// <summary>
+    /// Fails if the log records since the last call, or any database value, hold an issued secret;
+    /// for apps shared by several tests (see <see cref="LeakCheckedTests"/>).
+    /// </summary>
+    public async Task AssertNoSecretsLeakedAsync()
+    {
+        var records = Logs.GetSnapshot();
+        var firstNew = Math.Min(Interlocked.Exchange(ref _logRecordsChecked, records.Count), records.Count);
+        SecretScanner.AssertNone(await ScanForSecretsAsync(records, Storage, firstNew), $"app on {Storage.Name}");
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        var logs = _built && Interlocked.Exchange(ref _scanned, 1) == 0 ? Logs : null;
+
+        // Stopped first: grains write their state as they deactivate and the trace writer drains.
+        await base.DisposeAsync();
+        Certificate?.Dispose();
+        if (logs is not null)
+        {
+            var findings = await ScanForSecretsAsync(logs.GetSnapshot(), Storage);
+            SecretScanner.AssertNone(findings, $"app on {Storage.Name}");
+        }
+    }
+
+    /// <summary>
+    /// Every issued secret in the log records from <paramref name="firstLogRecord"/> on and in the
+    /// whole database; public for tests of the scan itself.
+    /// </summary>
+    public static async Task<IReadOnlyList<SecretFinding>> ScanForSecretsAsync(IReadOnlyList<FakeLogRecord> logs, TestStorage storage, int firstLogRecord = 0)
+    {
+        var secrets = IssuedSecrets.Current();
+        return
+        [
+            .. SecretScanner.FindInLogs(logs, $"the app on {storage.Name}", secrets, firstLogRecord),
+            .. SecretScanner.FindInDatabase(await storage.DumpAllValuesAsync(), storage.Name, secrets),
+        ];
     }
 }

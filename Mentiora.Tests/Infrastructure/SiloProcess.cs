@@ -6,8 +6,8 @@ namespace Mentiora.Tests.Infrastructure;
 
 /// <summary>
 /// Mentiora.Web (web app and Orleans silo) as a process of its own, the way it is deployed, so a
-/// test can run several silos of one cluster and kill one the hard way. Its output is kept (the
-/// last lines) to explain a failure.
+/// test can run several silos of one cluster and kill one the hard way. Its output is kept to
+/// explain a failure and, when it is disposed, scanned for every secret issued in the run.
 /// </summary>
 public sealed class SiloProcess : IAsyncDisposable
 {
@@ -16,10 +16,14 @@ public sealed class SiloProcess : IAsyncDisposable
 
     // 200 once the database answers and the silo is active in the cluster: only then can it reach every grain.
     private const string ReadinessPath = "/readyz";
-    private const int KeptLines = 2000;
+    // A silo of a whole cluster test prints a few thousand lines; this bounds a runaway one. Lines
+    // beyond it are scanned as they are dropped, against the secrets known by then.
+    private const int KeptLines = 200_000;
 
     private readonly Process _process;
     private readonly Queue<string> _output = new();
+    private readonly List<SecretFinding> _findingsInDroppedLines = [];
+    private int _droppedLines;
     private readonly Stopwatch _age = Stopwatch.StartNew();
     private int _disposed;
 
@@ -120,10 +124,10 @@ public sealed class SiloProcess : IAsyncDisposable
             UseCookies = true,
             CookieContainer = cookies ?? new CookieContainer(),
         };
-        return new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        return new HttpClient(new SecretWatchingHandler($"silo {Name}", handler)) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
 
-    /// <summary>The lines of output kept so far (the last few hundred), to look for what the silo logged.</summary>
+    /// <summary>The lines of output kept so far (all but for a runaway silo), to look for what the silo logged.</summary>
     public IReadOnlyList<string> OutputLines()
     {
         lock (_output)
@@ -176,6 +180,26 @@ public sealed class SiloProcess : IAsyncDisposable
         {
             _process.Dispose();
         }
+
+        // After the exit, so the last lines are in; the process is gone whatever the scan finds.
+        SecretScanner.AssertNone(ScanOutputForSecrets(), $"silo {Name}");
+    }
+
+    /// <summary>Every issued secret in what the silo printed, dropped lines included.</summary>
+    public IReadOnlyList<SecretFinding> ScanOutputForSecrets()
+    {
+        string[] kept;
+        int dropped;
+        List<SecretFinding> findings;
+        lock (_output)
+        {
+            kept = _output.ToArray();
+            dropped = _droppedLines;
+            findings = [.. _findingsInDroppedLines];
+        }
+
+        findings.AddRange(SecretScanner.FindInLines(kept, $"the output of silo {Name}", IssuedSecrets.Current(), dropped + 1));
+        return findings;
     }
 
     private void Keep(string? line)
@@ -190,7 +214,9 @@ public sealed class SiloProcess : IAsyncDisposable
             _output.Enqueue(line);
             if (_output.Count > KeptLines)
             {
-                _output.Dequeue();
+                _droppedLines++;
+                _findingsInDroppedLines.AddRange(
+                    SecretScanner.FindInLines([_output.Dequeue()], $"the output of silo {Name}", IssuedSecrets.Current(), _droppedLines));
             }
         }
     }

@@ -26,6 +26,11 @@ public sealed class TestStorage
     /// <summary>Its value (a SQLite path or a PostgreSQL connection string).</summary>
     public string SettingValue { get; }
 
+    /// <summary>Which database this is, for messages: the SQLite file or the PostgreSQL database name, never credentials.</summary>
+    public string Name => Mode == StorageMode.Postgres
+        ? $"PostgreSQL database {new NpgsqlConnectionStringBuilder(ConnectionString).Database}"
+        : $"SQLite file {SettingValue}";
+
     /// <summary>For the tests' own queries.</summary>
     public string ConnectionString { get; }
 

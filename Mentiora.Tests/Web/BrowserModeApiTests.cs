@@ -12,7 +12,7 @@ namespace Mentiora.Tests.Web;
 /// Browser mode over HTTP (DESIGN §3.3, §3.4): publishable keys, allowed origins, CORS and
 /// identity tokens, with every refusal code, on both storage modes.
 /// </summary>
-public abstract class BrowserModeApiTests(IngestionAppFixture fixture)
+public abstract class BrowserModeApiTests(IngestionAppFixture fixture) : LeakCheckedTests(fixture.App)
 {
     private const string AllowedOrigin = "https://app.example.com";
 

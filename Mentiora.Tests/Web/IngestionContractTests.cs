@@ -8,7 +8,7 @@ namespace Mentiora.Tests.Web;
 /// Every row of the ingestion contract (DESIGN §3.1) with real HTTP requests to a real Kestrel
 /// port; the same tests run on the embedded default and on PostgreSQL.
 /// </summary>
-public abstract class IngestionContractTests(IngestionAppFixture fixture)
+public abstract class IngestionContractTests(IngestionAppFixture fixture) : LeakCheckedTests(fixture.App)
 {
     private HttpClient Client => fixture.Client;
 

@@ -31,6 +31,9 @@ public abstract class SecretsTests(StorageMode mode)
         Assert.Equal(HttpStatusCode.BadRequest, (await client.SendAsync(TraceEvents.Post("{", created[2].Key))).StatusCode);
 
         var secrets = created.SelectMany(k => new[] { k.Key, k.SigningSecret }).Append(nearMiss).ToArray();
+
+        // The app's call filter recorded every key it handed out (so the dispose scan looks for them), and nothing else.
+        Assert.Equal(6, IssuedSecrets.Current().FindIn(string.Join(" ", secrets)).Count);
         var stored = await storage.DumpAllValuesAsync();
         Assert.NotEmpty(stored);
         foreach (var secret in secrets)

@@ -2,7 +2,7 @@ using Mentiora.Tests.Infrastructure;
 
 namespace Mentiora.Tests.Web;
 
-public sealed class SecurityHeadersTests(EmbeddedIngestionAppFixture fixture) : IClassFixture<EmbeddedIngestionAppFixture>
+public sealed class SecurityHeadersTests(EmbeddedIngestionAppFixture fixture) : LeakCheckedTests(fixture.App), IClassFixture<EmbeddedIngestionAppFixture>
 {
     [Theory]
     [InlineData("/")]
