@@ -443,27 +443,41 @@ EOF
     server {
         listen 127.0.0.1:$lb_port;
 
-        location / {
+        # Inherited by both locations below.
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header Host \$mentiora_host;
+        proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto \$scheme;
+        proxy_intercept_errors off;
+        # Never "non_idempotent": a trace POST retried after a timeout could be stored twice.
+        proxy_next_upstream error timeout;
+        proxy_next_upstream_tries 2;
+        proxy_connect_timeout 2s;
+        proxy_read_timeout 60s;
+
+        # nginx's own 502/504 pages are HTML that SDKs do not retry: the API gets the app's JSON 503,
+        # the dashboard a short HTML 503 page.
+        location /api/ {
             proxy_pass http://mentiora;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_set_header Host \$mentiora_host;
-            proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
-            proxy_set_header X-Forwarded-Proto \$scheme;
-            proxy_intercept_errors off;
-            # Never "non_idempotent": a trace POST retried after a timeout could be stored twice.
-            proxy_next_upstream error timeout;
-            proxy_next_upstream_tries 2;
-            proxy_connect_timeout 2s;
-            proxy_read_timeout 60s;
-            # nginx's own 502/504 pages are HTML; clients get the app's JSON 503 instead.
-            error_page 502 504 =503 @unavailable;
+            error_page 502 504 =503 @api_unavailable;
         }
 
-        location @unavailable {
+        location / {
+            proxy_pass http://mentiora;
+            error_page 502 504 =503 @page_unavailable;
+        }
+
+        location @api_unavailable {
             default_type application/json;
             add_header Retry-After 1 always;
             return 503 '{"error":{"code":"unavailable","message":"The service is temporarily unavailable; retry shortly."}}';
+        }
+
+        location @page_unavailable {
+            default_type "text/html; charset=utf-8";
+            add_header Retry-After 1 always;
+            return 503 '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Mentiora is briefly unavailable</title></head><body><h1>Mentiora is briefly unavailable</h1><p>A server is restarting. Reload the page in a few seconds.</p></body></html>';
         }
 
         location = /metrics {

@@ -149,28 +149,68 @@ public sealed partial class DeploymentFilesTests
 
         // A trace POST retried on another silo after a timeout could be stored twice.
         Assert.DoesNotContain("non_idempotent", config);
-        Assert.Matches(@"proxy_intercept_errors\s+off\s*;", config);
+        // Set once for the server, which every proxied location inherits; none may turn it on again.
+        Assert.Matches(@"proxy_intercept_errors\s+off\s*;", ServerLevel(config));
+        Assert.DoesNotMatch(@"proxy_intercept_errors\s+on\b", config);
     }
 
     [Fact]
-    public void NginxAnswersASiloItCouldNotReachWithTheAppsJson503()
+    public void EveryProxiedLocationInheritsTheServersProxySettings()
+    {
+        var config = NginxConfig();
+        var server = ServerLevel(config);
+
+        Assert.Matches(@"proxy_http_version\s+1\.1\s*;", server);
+        Assert.Matches(@"proxy_set_header\s+Connection\s+""""\s*;", server);
+        Assert.Matches(@"proxy_set_header\s+Host\s+\$mentiora_host\s*;", server);
+        Assert.Matches(@"proxy_next_upstream\s+error\s+timeout\s*;", server);
+
+        var proxied = PrefixLocation().Matches(config).Where(m => m.Groups[2].Value.Contains("proxy_pass", StringComparison.Ordinal)).ToList();
+        Assert.Equal(new[] { "/api/", "/" }, proxied.Select(m => m.Groups[1].Value));
+        foreach (var location in proxied)
+        {
+            // One proxy_set_header (or proxy_http_version) in a location would silently drop all of the server's:
+            // nginx inherits such a directive only where the level sets none of its own.
+            Assert.Matches(@"^\s*proxy_pass\s+http://mentiora\s*;\s*error_page\s[^;]*;\s*$", location.Groups[2].Value);
+        }
+    }
+
+    [Fact]
+    public void NginxAnswersASiloItCouldNotReachWithJsonForTheApiAndAPageForPeople()
     {
         var config = NginxConfig();
         var unavailable = ApiErrors.Unavailable("any");
 
+        // nginx's own split must be the app's: every API controller lives under /api/.
+        var routes = typeof(ApiErrors).Assembly.GetTypes()
+            .SelectMany(type => type.GetCustomAttributes(typeof(Microsoft.AspNetCore.Mvc.RouteAttribute), inherit: false))
+            .Cast<Microsoft.AspNetCore.Mvc.RouteAttribute>()
+            .Select(route => route.Template)
+            .ToList();
+        Assert.NotEmpty(routes);
+        Assert.All(routes, template => Assert.StartsWith("api/", template, StringComparison.Ordinal));
+
         // A silo killed mid-request would otherwise get the client nginx's HTML 502, which SDKs do not retry as "later".
-        var errorPage = ErrorPage().Match(config);
-        Assert.True(errorPage.Success, "deploy/nginx.conf does not turn nginx's own 502 and 504 into a 503 from a named location.");
-        var location = NamedLocation(errorPage.Groups[1].Value).Match(config);
-        Assert.True(location.Success, $"deploy/nginx.conf has no location @{errorPage.Groups[1].Value}.");
-        var body = location.Groups[1].Value;
-        Assert.Matches(@"default_type\s+application/json\s*;", body);
-        Assert.Matches(@"add_header\s+Retry-After\s+\d+\s+always\s*;", body);
-        var answer = ReturnedBody().Match(body);
-        Assert.True(answer.Success, "the named location does not return 503 with a body.");
+        var api = UnavailableLocation(config, "/api/");
+        Assert.Matches(@"default_type\s+application/json\s*;", api);
+        Assert.Matches(@"add_header\s+Retry-After\s+\d+\s+always\s*;", api);
+        var answer = ReturnedBody().Match(api);
+        Assert.True(answer.Success, "the API's named location does not return 503 with a body.");
         var error = System.Text.Json.Nodes.JsonNode.Parse(answer.Groups[1].Value)!["error"]!;
         Assert.Equal(unavailable.Code, (string?)error["code"]);
         Assert.False(string.IsNullOrWhiteSpace((string?)error["message"]), "the 503 says what to do");
+
+        // Dashboard pages and htmx partials: a person reads it, so HTML, and with nothing to load from the silos that are down.
+        var page = UnavailableLocation(config, "/");
+        Assert.Matches(@"default_type\s+""text/html;\s*charset=utf-8""\s*;", page);
+        Assert.Matches(@"add_header\s+Retry-After\s+\d+\s+always\s*;", page);
+        answer = ReturnedBody().Match(page);
+        Assert.True(answer.Success, "the pages' named location does not return 503 with a body.");
+        var html = answer.Groups[1].Value;
+        Assert.StartsWith("<!DOCTYPE html>", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Matches("<title>[^<]*unavailable[^<]*</title>", html);
+        Assert.Contains("Reload", html, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"(?i)<script|<link|<img|\ssrc=|\shref=|url\(", html);
     }
 
     [Fact]
@@ -183,10 +223,16 @@ public sealed partial class DeploymentFilesTests
         var local = ProxyDirectives(NginxComment().Replace(writer.Value.Replace("\\$", "$", StringComparison.Ordinal), string.Empty));
         var compose = ProxyDirectives(NginxConfig());
 
-        Assert.NotEmpty(compose);
-        Assert.True(compose.SetEquals(local),
-            $"deploy/nginx.conf and deploy/local-cluster.sh proxy differently. Only in nginx.conf: {string.Join(" | ", compose.Except(local))}. "
-            + $"Only in local-cluster.sh: {string.Join(" | ", local.Except(compose))}");
+        // In order and with the blocks that hold them: a directive moved between the server and a location acts differently.
+        Assert.Contains("location /api/ {", compose);
+        Assert.Contains("location @api_unavailable {", compose);
+        Assert.Contains("location @page_unavailable {", compose);
+        Assert.Contains(compose, d => d.StartsWith("return 503 '<!DOCTYPE html>", StringComparison.Ordinal));
+        var first = Enumerable.Range(0, Math.Max(compose.Count, local.Count))
+            .FirstOrDefault(i => i >= compose.Count || i >= local.Count || compose[i] != local[i], -1);
+        Assert.True(first < 0,
+            $"deploy/nginx.conf and deploy/local-cluster.sh proxy differently from directive {first + 1} on. "
+            + $"nginx.conf: {string.Join(" | ", compose.Skip(first).Take(3))}. local-cluster.sh: {string.Join(" | ", local.Skip(first).Take(3))}");
     }
 
     [Fact]
@@ -264,10 +310,30 @@ public sealed partial class DeploymentFilesTests
         return NginxComment().Replace(File.ReadAllText(Path.Combine(RepositoryRoot.Path, config.Source)), string.Empty);
     }
 
-    // The directives that decide how a request is passed on and how failures are answered; paths, logs and
-    // the upstream's server lines differ between the two on purpose.
-    private static HashSet<string> ProxyDirectives(string config) =>
-        ProxyDirective().Matches(config).Select(m => Whitespace().Replace(m.Value.Trim(), " ")).ToHashSet(StringComparer.Ordinal);
+    // The directives that decide how a request is passed on and how failures are answered, in order, with the
+    // blocks around them; paths, logs, the listen address and the upstream's server lines differ between the two on purpose.
+    private static List<string> ProxyDirectives(string config) =>
+        ProxyDirective().Matches(config).Select(m => Whitespace().Replace(m.Value.Trim(), " ")).ToList();
+
+    // The server block without its locations: what every location inherits.
+    private static string ServerLevel(string config)
+    {
+        var server = ServerBlock().Match(config);
+        Assert.True(server.Success, "deploy/nginx.conf has no server block.");
+        return LocationBlock().Replace(server.Value, string.Empty);
+    }
+
+    // The body of the named location that a prefix location sends nginx's own 502 and 504 to.
+    private static string UnavailableLocation(string config, string path)
+    {
+        var prefix = PrefixLocation().Matches(config).SingleOrDefault(m => m.Groups[1].Value == path);
+        Assert.True(prefix is not null, $"deploy/nginx.conf has no location {path}.");
+        var errorPage = ErrorPage().Match(prefix.Groups[2].Value);
+        Assert.True(errorPage.Success, $"location {path} does not turn nginx's own 502 and 504 into a 503 from a named location.");
+        var named = NamedLocation(errorPage.Groups[1].Value).Match(config);
+        Assert.True(named.Success, $"deploy/nginx.conf has no location @{errorPage.Groups[1].Value}.");
+        return named.Groups[1].Value;
+    }
 
     private static (string Source, string Target) VolumeMount(YamlNode volume) => volume switch
     {
@@ -300,8 +366,20 @@ public sealed partial class DeploymentFilesTests
     [GeneratedRegex(@"(?s)^write_nginx_config\(\) \{.*?\} >""\$conf""", RegexOptions.Multiline)]
     private static partial Regex NginxConfigWriter();
 
-    [GeneratedRegex(@"(?m)^\s*(?:proxy_(?!temp_path)\w+|error_page|default_type|add_header|return|client_max_body_size|client_body_buffer_size|keepalive\w*|location|map)\b(?:'[^']*'|[^;{'])*[;{]")]
+    [GeneratedRegex(@"(?m)^\s*(?:(?:proxy_(?!temp_path)\w+|error_page|default_type|add_header|return|client_max_body_size|client_body_buffer_size|keepalive\w*|location|map)\b(?:'[^']*'|[^;{'])*[;{]|(?:events|http|server|upstream\s+\w+)\s*\{|\}\s*$)")]
     private static partial Regex ProxyDirective();
+
+    // A location by path (not = or @) whose block holds no other block, as the proxied ones do not.
+    [GeneratedRegex(@"location\s+(/\S*)\s*\{([^{}]*)\}")]
+    private static partial Regex PrefixLocation();
+
+    // Every location block, named ones included, whose quoted bodies may hold braces.
+    [GeneratedRegex(@"location\s[^{]*\{(?:'[^']*'|[^{}'])*\}")]
+    private static partial Regex LocationBlock();
+
+    // From the server's opening line to the brace closing it at the server's own indentation.
+    [GeneratedRegex(@"(?ms)^([ \t]*)server\s*\{.*?^\1\}")]
+    private static partial Regex ServerBlock();
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();
