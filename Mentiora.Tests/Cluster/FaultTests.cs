@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
 using Mentiora.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -20,67 +18,32 @@ public sealed class FaultTests(ITestOutputHelper output)
         await using var cluster = await TwoSiloCluster.StartOnAsync(connectionString);
         var owner = DashboardClient.Using(cluster.A.CreateClient());
         var key = await owner.CreateApiKeyAsync(await owner.SignUpAsync(), "Load");
-        using var apiOnA = cluster.A.CreateClient();
-        using var apiOnB = cluster.B.CreateClient();
-        apiOnA.Timeout = apiOnB.Timeout = TimeSpan.FromSeconds(10);
-
-        var acknowledged = new ConcurrentBag<Guid>();
-        var answers = new ConcurrentDictionary<string, int>();
         var clock = Stopwatch.StartNew();
-        TimeSpan? stoppedAt = null, restartedAt = null, firstAcceptedAfterRestart = null;
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(28));
 
-        // Eight clients, alternating silos, as behind a load balancer; bounded in time.
-        var clients = Enumerable.Range(0, 8).Select(c => Task.Run(async () =>
-        {
-            var api = c % 2 == 0 ? apiOnA : apiOnB;
-            while (!stop.IsCancellationRequested)
-            {
-                var trace = TraceEvents.Valid();
-                string outcome;
-                try
-                {
-                    using var response = await api.SendAsync(TraceEvents.Post(trace, key));
-                    outcome = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                    if (response.StatusCode == HttpStatusCode.Accepted)
-                    {
-                        acknowledged.Add(Guid.Parse((string)trace["trace_id"]!));
-                        if (restartedAt is not null && firstAcceptedAfterRestart is null)
-                        {
-                            firstAcceptedAfterRestart = clock.Elapsed;
-                        }
-                    }
-                    else if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
-                    {
-                        Assert.NotNull(response.Headers.RetryAfter);
-                    }
-                }
-                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-                {
-                    outcome = "connection error";
-                }
-
-                answers.AddOrUpdate(outcome, 1, (_, n) => n + 1);
-                await Task.Delay(20);
-            }
-        })).ToArray();
+        // Eight clients, half on each silo, as behind a load balancer; bounded in time.
+        var longest = TimeSpan.FromSeconds(28);
+        await using var onA = TraceLoad.Start(cluster.A.BaseAddress, key, clock, clients: 4, TimeSpan.FromMilliseconds(20), longest, maxRequests: 30_000);
+        await using var onB = TraceLoad.Start(cluster.B.BaseAddress, key, clock, clients: 4, TimeSpan.FromMilliseconds(20), longest, maxRequests: 30_000);
 
         await Task.Delay(TimeSpan.FromSeconds(3));
         await server.StopAsync();
-        stoppedAt = clock.Elapsed;
+        var stoppedAt = clock.Elapsed;
         await Task.Delay(TimeSpan.FromSeconds(10));
         await server.RestartAsync();
-        restartedAt = clock.Elapsed;
-        await Task.WhenAll(clients);
+        var restartedAt = clock.Elapsed;
+        await Task.WhenAll(onA.Completion, onB.Completion);
 
-        output.WriteLine($"answers: {string.Join(", ", answers.Select(a => $"{a.Value}×{a.Key}"))}; database stopped at {stoppedAt:g}, " +
+        var answers = onA.Answers.Concat(onB.Answers).ToList();
+        var firstAcceptedAfterRestart = answers.Where(a => a.Accepted && a.AnsweredAt > restartedAt).Select(a => (TimeSpan?)a.AnsweredAt).Min();
+        output.WriteLine($"answers on A: {onA.Summary()}; on B: {onB.Summary()}; database stopped at {stoppedAt:g}, " +
             $"restarted at {restartedAt:g}, first 202 after restart at {firstAcceptedAfterRestart:g}");
-        Assert.All(answers.Keys, outcome => Assert.Contains(outcome, new[] { "202", "503", "connection error" }));
-        Assert.True(answers.ContainsKey("503"), "the outage should have been noticed");
+        var breaches = answers.Where(a => a.Breach is not null).Select(a => a.Breach).Distinct().Take(5).ToList();
+        Assert.True(breaches.Count == 0, $"answers neither 202, nor a JSON 503 with Retry-After, nor a failed connection: {string.Join(" | ", breaches)}");
+        Assert.True(answers.Any(a => a.Outcome.StartsWith("503", StringComparison.Ordinal)), "the outage should have been noticed");
         Assert.NotNull(firstAcceptedAfterRestart);
         Assert.True(firstAcceptedAfterRestart - restartedAt <= RecoveryBound,
             $"service should resume within {RecoveryBound.TotalSeconds} s of the database; took {(firstAcceptedAfterRestart - restartedAt)?.TotalSeconds:0.0} s");
 
-        Assert.Empty(acknowledged.Except(await StoredTraces.TraceIdsAsync(connectionString)));
+        Assert.Empty(onA.Acknowledged.Concat(onB.Acknowledged).Except(await StoredTraces.TraceIdsAsync(connectionString)));
     }
 }
