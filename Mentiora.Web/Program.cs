@@ -105,7 +105,7 @@ builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
 // Traces: a bounded queue group-committed to the database.
 builder.Services.Configure<TraceWriterOptions>(builder.Configuration.GetSection("Traces"));
 builder.Services.Configure<IngestionOptions>(builder.Configuration.GetSection("Ingestion"));
-AddTraceSink(builder.Services, storage, dataSource);
+AddTraceSink(builder.Services, storage);
 builder.Services.AddSingleton<TraceWriter>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<TraceWriter>());
 builder.Services.AddSingleton<TraceReader>();
@@ -231,11 +231,10 @@ static void ConfigureClustering(ISiloBuilder silo, StorageSettings storage, ICon
     silo.ConfigureEndpoints(advertised, siloPort, gatewayPort, listenOnAnyHostAddress: !System.Net.IPAddress.IsLoopback(advertised));
 }
 
-static void AddTraceSink(IServiceCollection services, StorageSettings storage, DbDataSource dataSource)
+static void AddTraceSink(IServiceCollection services, StorageSettings storage)
 {
     if (storage.Mode == StorageMode.Postgres)
     {
-        services.AddSingleton((NpgsqlDataSource)dataSource);
         services.AddSingleton<ITraceBatchSink>(_ => new PostgresTraceSink(storage.ConnectionString));
     }
     else
