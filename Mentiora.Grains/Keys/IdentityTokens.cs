@@ -1,12 +1,13 @@
 using System.Buffers;
 using System.Buffers.Text;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 
 namespace Mentiora.Grains.Keys;
 
-/// <summary>Verifies and mints the HS256 JWTs in which a customer's server vouches for its signed-in end users.</summary>
+/// <summary>Verifies and mints, with Microsoft.IdentityModel, the HS256 JWTs in which a customer's server vouches for its signed-in end users.</summary>
 public static class IdentityTokens
 {
     /// <summary>Longest lifetime, <c>exp - iat</c>, a token may claim.</summary>
@@ -21,8 +22,8 @@ public static class IdentityTokens
     /// <summary>Longest <c>sub</c>, <c>name</c> or <c>email</c> accepted, in UTF-16 code units.</summary>
     public const int MaxClaimLength = 256;
 
-    // base64url of {"alg":"HS256","typ":"JWT"}, byte for byte what jsonwebtoken and PyJWT emit.
-    private const string MintedHeader = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
+    // The shortest HMAC key the library accepts for HS256: 256 bits.
+    private const int MinimumHmacKeyBytes = 32;
 
     // 9999-12-31T23:59:59Z, the last second DateTimeOffset can hold; bounding iat and exp by it
     // also keeps the tick arithmetic below from overflowing.
@@ -30,6 +31,11 @@ public static class IdentityTokens
 
     // Duplicate claims are refused because two parsers could each pick a different "sub".
     private static readonly JsonDocumentOptions JsonOptions = new() { AllowDuplicateProperties = false };
+
+    private static readonly JsonWebTokenHandler Handler = new();
+
+    // Minted tokens carry exactly iat and exp, no nbf the library would otherwise add.
+    private static readonly JsonWebTokenHandler MintingHandler = new() { SetDefaultTimesOnTokenCreation = false };
 
     /// <summary>Checks a token's form, algorithm and signature, then its claims, and says whose it is.</summary>
     public static IdentityTokenVerification Verify(string? token, ReadOnlySpan<byte> signingKey, DateTimeOffset now)
@@ -40,50 +46,32 @@ public static class IdentityTokens
             return IdentityTokenVerification.Invalid("no signing key is configured");
         }
 
-        if (string.IsNullOrEmpty(token))
+        if (FormProblem(token, out var payload) is { } formProblem)
         {
-            return IdentityTokenVerification.Invalid("the token is empty");
+            return IdentityTokenVerification.Invalid(formProblem);
         }
 
-        // Checked before any decoding so an oversized input costs nothing but a length comparison.
-        if (token.Length > MaxTokenLength)
+        // The library judges the signature, the algorithm and the lifetime; our own rules about
+        // the claims follow, and also decide the reason when the library refused the lifetime,
+        // so a malformed claim is reported as such rather than as a generic refusal.
+        // With a fixed key and no configuration manager the library never awaits anything, so the
+        // task is already complete and waiting on it blocks no thread.
+        var parameters = ValidationParameters(signingKey, now);
+        var outcome = Handler.ValidateTokenAsync(token, parameters).GetAwaiter().GetResult();
+        if (outcome.IsValid)
         {
-            return IdentityTokenVerification.Invalid($"the token is longer than {MaxTokenLength} characters");
+            return CheckClaims(payload, now) ?? IdentityTokenVerification.Valid(ReadUser(payload));
         }
 
-        var firstDot = token.IndexOf('.');
-        var lastDot = token.LastIndexOf('.');
-        if (firstDot < 0 || firstDot == lastDot || token.IndexOf('.', firstDot + 1) != lastDot)
+        return outcome.Exception switch
         {
-            return IdentityTokenVerification.Invalid("the token is not three dot-separated parts");
-        }
-
-        var headerPart = token.AsSpan(0, firstDot);
-        var payloadPart = token.AsSpan(firstDot + 1, lastDot - firstDot - 1);
-        var signaturePart = token.AsSpan(lastDot + 1);
-
-        // Every part is checked up front so the signed text is known to be plain ASCII.
-        if (!TryDecode(headerPart, out var header)
-            || !TryDecode(payloadPart, out var payload)
-            || !TryDecode(signaturePart, out var signature))
-        {
-            return IdentityTokenVerification.Invalid("the token is not base64url");
-        }
-
-        // The header has to be read before the signature because it names the algorithm;
-        // nothing else in it is trusted.
-        var headerProblem = HeaderProblem(header);
-        if (headerProblem is not null)
-        {
-            return IdentityTokenVerification.Invalid(headerProblem);
-        }
-
-        if (!SignatureMatches(token.AsSpan(0, lastDot), signature, signingKey))
-        {
-            return IdentityTokenVerification.Invalid("the signature does not match");
-        }
-
-        return CheckClaims(payload, now);
+            SecurityTokenInvalidAlgorithmException => IdentityTokenVerification.Invalid("the algorithm must be HS256"),
+            SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException =>
+                IdentityTokenVerification.Invalid("the signature does not match"),
+            SecurityTokenExpiredException => CheckClaims(payload, now) ?? IdentityTokenVerification.Expired(),
+            SecurityTokenNotYetValidException => CheckClaims(payload, now) ?? IdentityTokenVerification.Invalid("nbf is in the future"),
+            _ => CheckClaims(payload, now) ?? IdentityTokenVerification.Invalid("the token's claims are not acceptable"),
+        };
     }
 
     /// <summary>Creates a token for the end user, issued now and valid for the lifetime, signed with HS256.</summary>
@@ -118,30 +106,24 @@ public static class IdentityTokens
         // Rounded up so a sub-second lifetime still yields exp > iat, which Verify requires.
         var lifetimeSeconds = (lifetime.Ticks + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond;
 
-        var json = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(json))
+        var claims = new Dictionary<string, object> { ["sub"] = user.Id };
+        if (!string.IsNullOrEmpty(user.Name))
         {
-            writer.WriteStartObject();
-            writer.WriteString("sub", user.Id);
-            if (!string.IsNullOrEmpty(user.Name))
-            {
-                writer.WriteString("name", user.Name);
-            }
-
-            if (!string.IsNullOrEmpty(user.Email))
-            {
-                writer.WriteString("email", user.Email);
-            }
-
-            writer.WriteNumber("iat", issuedAt);
-            writer.WriteNumber("exp", issuedAt + lifetimeSeconds);
-            writer.WriteEndObject();
+            claims["name"] = user.Name;
         }
 
-        var signingInput = MintedHeader + "." + Base64Url.EncodeToString(json.WrittenSpan);
-        Span<byte> signature = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        HMACSHA256.HashData(signingKey, Encoding.ASCII.GetBytes(signingInput), signature);
-        return signingInput + "." + Base64Url.EncodeToString(signature);
+        if (!string.IsNullOrEmpty(user.Email))
+        {
+            claims["email"] = user.Email;
+        }
+
+        return MintingHandler.CreateToken(new SecurityTokenDescriptor
+        {
+            Claims = claims,
+            IssuedAt = DateTime.UnixEpoch.AddSeconds(issuedAt),
+            Expires = DateTime.UnixEpoch.AddSeconds(issuedAt + lifetimeSeconds),
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(HmacKey(signingKey)), SecurityAlgorithms.HmacSha256),
+        });
     }
 
     /// <summary>The HMAC key for a signing secret: the UTF-8 bytes of the secret exactly as shown, as JWT libraries use a string secret.</summary>
@@ -149,6 +131,99 @@ public static class IdentityTokens
     {
         ArgumentException.ThrowIfNullOrEmpty(signingSecret);
         return Encoding.UTF8.GetBytes(signingSecret);
+    }
+
+    private static TokenValidationParameters ValidationParameters(ReadOnlySpan<byte> signingKey, DateTimeOffset now) => new()
+    {
+        // Only HS256, so "none", a stronger HMAC or a public-key algorithm can never be used to
+        // pass off a token the secret did not sign.
+        ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+        IssuerSigningKey = new SymmetricSecurityKey(HmacKey(signingKey)),
+        RequireSignedTokens = true,
+        RequireExpirationTime = true,
+        ValidateLifetime = true,
+        ClockSkew = TimeSpan.FromSeconds(ClockLeewaySeconds),
+
+        // The customer's server is the only issuer and the project the only audience; the key says both.
+        ValidateIssuer = false,
+        ValidateAudience = false,
+
+        // The library reads exp and nbf; they are compared with the caller's instant because its
+        // own clock (TokenValidationParameters.TimeProvider) is not public in this version.
+        LifetimeValidator = (notBefore, expires, _, parameters) => LifetimeHolds(notBefore, expires, parameters.ClockSkew, now),
+    };
+
+    // The library's own lifetime rules (exp required, exp and nbf each given the clock skew),
+    // throwing its exceptions so Verify tells expired from not-yet-valid as it would.
+    private static bool LifetimeHolds(DateTime? notBefore, DateTime? expires, TimeSpan skew, DateTimeOffset now)
+    {
+        var utcNow = now.UtcDateTime;
+        if (expires is not { } expiresAt)
+        {
+            throw new SecurityTokenNoExpirationException("the token has no exp");
+        }
+
+        if (expiresAt < utcNow - skew)
+        {
+            throw new SecurityTokenExpiredException("the token has expired") { Expires = expiresAt };
+        }
+
+        if (notBefore is { } notBeforeAt && notBeforeAt > utcNow + skew)
+        {
+            throw new SecurityTokenNotYetValidException("nbf is in the future") { NotBefore = notBeforeAt };
+        }
+
+        return true;
+    }
+
+    // HMAC zero-pads any key shorter than its 64-byte block, so padding a short key to the
+    // library's 256-bit minimum yields the very same MACs: secrets people already configured
+    // (and tokens their servers already sign) keep working, byte for byte.
+    private static byte[] HmacKey(ReadOnlySpan<byte> signingKey)
+    {
+        var key = new byte[Math.Max(signingKey.Length, MinimumHmacKeyBytes)];
+        signingKey.CopyTo(key);
+        return key;
+    }
+
+    // Returns what is wrong with the token's shape, or null with its decoded payload. The library
+    // reads tokens more leniently (padding, repeated header members, crit), so these checks stay
+    // ours and give each token exactly one spelling.
+    private static string? FormProblem(string? token, out byte[] payload)
+    {
+        payload = [];
+        if (string.IsNullOrEmpty(token))
+        {
+            return "the token is empty";
+        }
+
+        // Checked before any decoding so an oversized input costs nothing but a length comparison.
+        if (token.Length > MaxTokenLength)
+        {
+            return $"the token is longer than {MaxTokenLength} characters";
+        }
+
+        var firstDot = token.IndexOf('.');
+        var lastDot = token.LastIndexOf('.');
+        if (firstDot < 0 || firstDot == lastDot || token.IndexOf('.', firstDot + 1) != lastDot)
+        {
+            return "the token is not three dot-separated parts";
+        }
+
+        if (!TryDecode(token.AsSpan(0, firstDot), out var header)
+            || !TryDecode(token.AsSpan(firstDot + 1, lastDot - firstDot - 1), out payload)
+            || !TryDecode(token.AsSpan(lastDot + 1), out _))
+        {
+            return "the token is not base64url";
+        }
+
+        if (HeaderProblem(header) is { } headerProblem)
+        {
+            return headerProblem;
+        }
+
+        using var document = ParseObject(payload, "payload", out var payloadProblem);
+        return document is null ? payloadProblem : null;
     }
 
     private static bool TryDecode(ReadOnlySpan<char> part, out byte[] bytes)
@@ -210,18 +285,9 @@ public static class IdentityTokens
         return null;
     }
 
-    private static bool SignatureMatches(ReadOnlySpan<char> signingInput, byte[] signature, ReadOnlySpan<byte> signingKey)
-    {
-        var input = new byte[signingInput.Length];
-        Encoding.ASCII.GetBytes(signingInput, input);
-        Span<byte> expected = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        HMACSHA256.HashData(signingKey, input, expected);
-
-        // Fixed-time, so response times do not reveal how much of a forged signature was right.
-        return CryptographicOperations.FixedTimeEquals(expected, signature);
-    }
-
-    private static IdentityTokenVerification CheckClaims(byte[] payload, DateTimeOffset now)
+    // Returns the refusal our own claim rules give, or null when the claims are acceptable;
+    // expiry and nbf are the library's to judge.
+    private static IdentityTokenVerification? CheckClaims(byte[] payload, DateTimeOffset now)
     {
         using var document = ParseObject(payload, "payload", out var parseProblem);
         if (document is null)
@@ -231,9 +297,9 @@ public static class IdentityTokens
 
         // Every claim is read before any is judged; the first problem found, in claim order, is reported.
         var claims = document.RootElement;
-        var subProblem = ReadRequiredText(claims, "sub", out var sub);
-        var nameProblem = ReadOptionalText(claims, "name", out var name);
-        var emailProblem = ReadOptionalText(claims, "email", out var email);
+        var subProblem = ReadRequiredText(claims, "sub", out _);
+        var nameProblem = ReadOptionalText(claims, "name", out _);
+        var emailProblem = ReadOptionalText(claims, "email", out _);
         var issuedAtProblem = ReadSeconds(claims, "iat", out var issuedAt);
         var expiresAtProblem = ReadSeconds(claims, "exp", out var expiresAt);
         if ((subProblem ?? nameProblem ?? emailProblem ?? issuedAtProblem ?? expiresAtProblem) is { } problem)
@@ -259,12 +325,18 @@ public static class IdentityTokens
             return IdentityTokenVerification.Invalid("iat is in the future");
         }
 
-        if (nowTicks > expiresAt * TimeSpan.TicksPerSecond + leewayTicks)
-        {
-            return IdentityTokenVerification.Expired();
-        }
+        return null;
+    }
 
-        return IdentityTokenVerification.Valid(new EndUser(sub, name, email));
+    // Only called once CheckClaims found nothing wrong, so every read succeeds.
+    private static EndUser ReadUser(byte[] payload)
+    {
+        using var document = JsonDocument.Parse(payload, JsonOptions);
+        var claims = document.RootElement;
+        ReadRequiredText(claims, "sub", out var sub);
+        ReadOptionalText(claims, "name", out var name);
+        ReadOptionalText(claims, "email", out var email);
+        return new EndUser(sub, name, email);
     }
 
     // Returns null, with the problem, unless the bytes are a single JSON object with unique property names.
