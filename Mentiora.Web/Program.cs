@@ -131,6 +131,7 @@ builder.Services.AddAuthorization(o =>
     OperatorPolicy.Add(o, builder.Configuration);
 });
 builder.Services.AddControllers();
+builder.Services.AddIngestionCors();
 
 // htmx sends the antiforgery token in this header (from a meta tag); plain forms send the hidden field.
 builder.Services.AddAntiforgery(o =>
@@ -155,8 +156,8 @@ app.UseForwardedHeaders();
 // Browser protections on every answer (see SecurityHeadersMiddleware).
 app.UseMiddleware<SecurityHeadersMiddleware>();
 
-// Browsers may send traces from other origins; the key decides which (see IngestionCorsMiddleware).
-app.UseWhen(context => context.Request.Path.StartsWithSegments("/api/v1/traces"), traces => traces.UseMiddleware<IngestionCorsMiddleware>());
+// Browsers may send traces from other origins; the key decides which (see IngestionCors).
+app.UseWhen(context => context.Request.Path.StartsWithSegments("/api/v1/traces"), traces => traces.UseCors(IngestionCors.PolicyName));
 
 // API errors are JSON in the SDKs' shape, whatever produced them.
 app.UseWhen(IsApiRequest, api =>

@@ -67,6 +67,37 @@ public abstract class BrowserModeApiTests(IngestionAppFixture fixture) : LeakChe
     }
 
     [Fact]
+    public async Task APreflightThatAlsoAsksForUserAgentIsAllowedIt()
+    {
+        var preflight = new HttpRequestMessage(HttpMethod.Options, "/api/v1/traces");
+        preflight.Headers.Add("Origin", AllowedOrigin);
+        preflight.Headers.Add("Access-Control-Request-Method", "POST");
+        preflight.Headers.Add("Access-Control-Request-Headers", "authorization, content-type, user-agent");
+
+        var response = await Client.SendAsync(preflight);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal(AllowedOrigin, response.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.Equal("Authorization, Content-Type, User-Agent", response.Headers.GetValues("Access-Control-Allow-Headers").Single());
+        Assert.Contains("Origin", response.Headers.Vary);
+    }
+
+    [Fact]
+    public async Task APreflightAskingForAHeaderTheSdksNeverSendIsNotAllowedIt()
+    {
+        var preflight = new HttpRequestMessage(HttpMethod.Options, "/api/v1/traces");
+        preflight.Headers.Add("Origin", AllowedOrigin);
+        preflight.Headers.Add("Access-Control-Request-Method", "POST");
+        preflight.Headers.Add("Access-Control-Request-Headers", "authorization, x-forwarded-for");
+
+        var response = await Client.SendAsync(preflight);
+
+        // The browser then refuses to send the request, since the header it wanted is not granted.
+        var granted = response.Headers.TryGetValues("Access-Control-Allow-Headers", out var values) ? string.Join(",", values) : "";
+        Assert.DoesNotContain("x-forwarded-for", granted, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task APublishableKeyFromAnAllowedOriginIsAcceptedWithCorsHeaders()
     {
         var (_, key) = await BrowserKeyAsync(AllowedOrigin);

@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Mentiora.Web.Api;
+
+/// <summary>
+/// The CORS policy of the trace endpoint, so browser pages can send traces with a publishable key.
+/// A preflight carries no key, so it is answered for any origin; the real request is checked
+/// against the key's allowed origins by authentication (the project grain decides), and this
+/// policy only writes the headers. Every answer to a browser, errors included, carries them so
+/// the SDK can read why a request was refused: ASP.NET Core's CORS middleware writes them when
+/// the response starts, after error handling has cleared the rest.
+/// </summary>
+public static class IngestionCors
+{
+    /// <summary>The policy's name, for <c>UseCors</c>.</summary>
+    public const string PolicyName = "ingestion";
+
+    /// <summary>Headers the SDKs send; server SDKs add User-Agent, which browsers may list in a preflight.</summary>
+    public static readonly string[] AllowedHeaders = ["Authorization", "Content-Type", "X-Mentiora-Identity-Token", "User-Agent"];
+
+    // Browsers cache the preflight this long, sparing a round trip per trace.
+    private static readonly TimeSpan PreflightMaxAge = TimeSpan.FromMinutes(10);
+
+    /// <summary>Registers the CORS services with the ingestion policy.</summary>
+    public static IServiceCollection AddIngestionCors(this IServiceCollection services)
+    {
+        services.AddCors(options => options.AddPolicy(PolicyName, Configure));
+        return services.Replace(ServiceDescriptor.Transient<ICorsService, IngestionCorsService>());
+    }
+
+    private static void Configure(CorsPolicyBuilder policy) => policy
+        // Echoing every origin (never "*") keeps Vary: Origin on the answers, so a shared cache
+        // never serves one site's answer to another.
+        .SetIsOriginAllowed(_ => true)
+        .WithMethods(HttpMethods.Post)
+        .WithHeaders(AllowedHeaders)
+        .SetPreflightMaxAge(PreflightMaxAge);
+}
