@@ -106,7 +106,7 @@ public sealed class UserGrain(
     private async Task<ProjectMembership> NewOwnedProject(string name)
     {
         var projectId = Guid.NewGuid();
-        await GrainFactory.GetGrain<IProjectGrain>(projectId).Create(name, AccountKey);
+        await GrainFactory.GetGrain<IProjectDashboardGrain>(projectId).Create(AccountKey, name);
         return new ProjectMembership(projectId, name);
     }
 }

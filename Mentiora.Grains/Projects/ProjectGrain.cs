@@ -1,15 +1,15 @@
 using Mentiora.Grains.Accounts;
-using Mentiora.Grains.Directory;
+using Mentiora.Grains.KeyDirectory;
 using Mentiora.Grains.Keys;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace Mentiora.Grains.Projects;
 
-/// <inheritdoc cref="IProjectGrain"/>
+/// <summary>One project: its members and API keys, for the dashboard and the machine API alike.</summary>
 public sealed class ProjectGrain(
     [PersistentState("project", StorageNames.Grains)] IPersistentState<ProjectState> project,
     IDataProtectionProvider dataProtection,
-    TimeProvider clock) : Grain, IProjectGrain
+    TimeProvider clock) : Grain, IProjectDashboardGrain, IProjectApiGrain
 {
     /// <summary>Most keys a project may have at once.</summary>
     public const int MaxApiKeys = 5;
@@ -37,7 +37,7 @@ public sealed class ProjectGrain(
 
     private bool Exists => project.State.Owner.Length > 0;
 
-    public async Task<bool> Create(string name, string ownerAccountKey)
+    public async Task<bool> Create(string actor, string name)
     {
         if (Exists || !ProjectNames.TryNormalize(name, out var normalizedName))
         {
@@ -45,8 +45,8 @@ public sealed class ProjectGrain(
         }
 
         project.State.Name = normalizedName;
-        project.State.Owner = ownerAccountKey;
-        project.State.Members = [ownerAccountKey];
+        project.State.Owner = actor;
+        project.State.Members = [actor];
         await project.WriteStateAsync();
         return true;
     }
@@ -79,8 +79,8 @@ public sealed class ProjectGrain(
 
         // Claim the directory entries before saving the key: a crash in between leaves a claim
         // that points at no key of this project, which authenticates nothing.
-        var key = await ClaimUnique<IApiKeyPrefixGrain>(owner, ApiKeyMaterial.NewSecretKey, ApiKeyMaterial.PrefixOf);
-        var publishableKey = await ClaimUnique<IPublishableKeyGrain>(owner, ApiKeyMaterial.NewPublishableKey, pk => pk);
+        var key = await ClaimUnique(owner, ApiKeyMaterial.NewSecretKey, k => KeyDirectoryKeys.ForSecretKeyPrefix(ApiKeyMaterial.PrefixOf(k)));
+        var publishableKey = await ClaimUnique(owner, ApiKeyMaterial.NewPublishableKey, KeyDirectoryKeys.ForPublishableKey);
         var signingSecret = ApiKeyMaterial.NewSigningSecret();
 
         var stored = new StoredApiKey
@@ -332,25 +332,24 @@ public sealed class ProjectGrain(
         }
     }
 
-    private async Task<string> ClaimUnique<TEntry>(KeyOwner owner, Func<string> generate, Func<string, string> entryKey)
-        where TEntry : IKeyDirectoryEntry
+    private async Task<string> ClaimUnique(KeyOwner owner, Func<string> generate, Func<string, string> entryKey)
     {
         for (var attempt = 0; attempt < MaxClaimAttempts; attempt++)
         {
             var candidate = generate();
-            if (await GrainFactory.GetGrain<TEntry>(entryKey(candidate)).Claim(owner))
+            if (await GrainFactory.GetGrain<IKeyDirectoryGrain>(entryKey(candidate)).Claim(owner))
             {
                 return candidate;
             }
         }
 
-        throw new InvalidOperationException($"Could not find a free {typeof(TEntry).Name} entry after {MaxClaimAttempts} attempts.");
+        throw new InvalidOperationException($"Could not find a free key directory entry after {MaxClaimAttempts} attempts.");
     }
 
     private async Task ReleaseDirectoryEntries(StoredApiKey stored, KeyOwner owner)
     {
-        await GrainFactory.GetGrain<IApiKeyPrefixGrain>(stored.Prefix).Release(owner);
-        await GrainFactory.GetGrain<IPublishableKeyGrain>(stored.PublishableKey).Release(owner);
+        await GrainFactory.GetGrain<IKeyDirectoryGrain>(KeyDirectoryKeys.ForSecretKeyPrefix(stored.Prefix)).Release(owner);
+        await GrainFactory.GetGrain<IKeyDirectoryGrain>(KeyDirectoryKeys.ForPublishableKey(stored.PublishableKey)).Release(owner);
     }
 
     private AuthenticatedApiKey MarkUsed(StoredApiKey stored)

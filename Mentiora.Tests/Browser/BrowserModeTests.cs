@@ -26,7 +26,7 @@ public sealed class BrowserModeTests(BrowserFixture browser) : IClassFixture<Bro
         _mentiora = _app.Start().BaseAddress!;
         var signUp = await _app.Grains.GetGrain<IUserGrain>(Email).SignUp(Email, DashboardClient.Password);
         _projectId = signUp.FirstProjectId!.Value;
-        var project = _app.Grains.GetGrain<IProjectGrain>(_projectId);
+        var project = _app.Grains.GetGrain<IProjectDashboardGrain>(_projectId);
         var created = (await project.CreateApiKey(Email, "Website")).Created!;
         _site = await CustomerSite.StartAsync(_mentiora, new CreatedApiKeyMaterial(created.Key, created.Summary.PublishableKey, created.SigningSecret), _user);
         var allowed = await project.AddAllowedOrigin(Email, created.Summary.Id, _site.FirstOrigin.GetLeftPart(UriPartial.Authority));

@@ -13,7 +13,7 @@ public sealed partial class TracesPageTests(EmbeddedDashboardAppFixture fixture)
         var browser = fixture.NewVisitor();
         var email = DashboardClient.NewEmail();
         var projectId = await browser.SignUpAsync(email);
-        var created = await fixture.App.Grains.GetGrain<IProjectGrain>(projectId).CreateApiKey(email.ToLowerInvariant(), "Production");
+        var created = await fixture.App.Grains.GetGrain<IProjectDashboardGrain>(projectId).CreateApiKey(email.ToLowerInvariant(), "Production");
         return (browser, projectId, created.Created!.Key);
     }
 

@@ -31,7 +31,7 @@ public sealed class AccountGrainTests(GrainClusterFixture cluster) : IClassFixtu
         var first = Assert.Single(projects);
         Assert.Equal(result.FirstProjectId, first.ProjectId);
         Assert.Equal(UserGrain.FirstProjectName, first.Name);
-        var settings = await cluster.Grains.GetGrain<IProjectGrain>(first.ProjectId).GetSettings(AccountEmail.Normalize(email));
+        var settings = await cluster.Grains.GetGrain<IProjectDashboardGrain>(first.ProjectId).GetSettings(AccountEmail.Normalize(email));
         Assert.NotNull(settings);
         Assert.True(settings.IsOwner(AccountEmail.Normalize(email)));
     }
@@ -78,12 +78,12 @@ public sealed class AccountGrainTests(GrainClusterFixture cluster) : IClassFixtu
     {
         var (_, projectId) = await SignUp();
         var (stranger, _) = await SignUp();
-        var project = cluster.Grains.GetGrain<IProjectGrain>(projectId);
+        var project = cluster.Grains.GetGrain<IProjectDashboardGrain>(projectId);
 
         Assert.Null(await project.GetSettings(stranger));
         Assert.Equal(CreateApiKeyOutcome.NotFound, (await project.CreateApiKey(stranger, "sneaky")).Outcome);
         Assert.Equal(MemberChangeOutcome.NotFound, await project.AddMember(stranger, stranger));
-        Assert.Null(await cluster.Grains.GetGrain<IProjectGrain>(Guid.NewGuid()).GetSettings(stranger));
+        Assert.Null(await cluster.Grains.GetGrain<IProjectDashboardGrain>(Guid.NewGuid()).GetSettings(stranger));
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public sealed class AccountGrainTests(GrainClusterFixture cluster) : IClassFixtu
     {
         var (owner, projectId) = await SignUp();
         var (member, _) = await SignUp();
-        var project = cluster.Grains.GetGrain<IProjectGrain>(projectId);
+        var project = cluster.Grains.GetGrain<IProjectDashboardGrain>(projectId);
         var key = (await project.CreateApiKey(owner, "Production")).Created!;
 
         Assert.Equal(MemberChangeOutcome.Done, await project.AddMember(owner, member));
@@ -109,7 +109,7 @@ public sealed class AccountGrainTests(GrainClusterFixture cluster) : IClassFixtu
     public async Task OnlyExistingAccountsCanBeAddedAndTheOwnerCannotBeRemoved()
     {
         var (owner, projectId) = await SignUp();
-        var project = cluster.Grains.GetGrain<IProjectGrain>(projectId);
+        var project = cluster.Grains.GetGrain<IProjectDashboardGrain>(projectId);
 
         Assert.Equal(MemberChangeOutcome.NoSuchUser, await project.AddMember(owner, AccountEmail.Normalize(NewEmail())));
         Assert.Equal(MemberChangeOutcome.Unchanged, await project.AddMember(owner, owner));
@@ -126,6 +126,6 @@ public sealed class AccountGrainTests(GrainClusterFixture cluster) : IClassFixtu
         var projects = await cluster.Grains.GetGrain<IUserGrain>(owner).GetProjects();
         Assert.Equal(2, projects.Count);
         Assert.Equal("Staging app", projects[1].Name);
-        Assert.Equal("Staging app", (await cluster.Grains.GetGrain<IProjectGrain>(second).GetSettings(owner))!.Name);
+        Assert.Equal("Staging app", (await cluster.Grains.GetGrain<IProjectDashboardGrain>(second).GetSettings(owner))!.Name);
     }
 }

@@ -1,7 +1,10 @@
-using Mentiora.Grains.Directory;
+using Mentiora.Grains;
+using Mentiora.Grains.KeyDirectory;
 using Mentiora.Grains.Keys;
 using Mentiora.Grains.Projects;
 using Mentiora.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 
 namespace Mentiora.Tests.Grains;
 
@@ -9,14 +12,16 @@ public sealed class ProjectGrainTests(GrainClusterFixture cluster) : IClassFixtu
 {
     private const string Owner = "owner@example.com";
 
-    private async Task<IProjectGrain> NewProject(Guid? id = null)
+    private async Task<IProjectDashboardGrain> NewProject(Guid? id = null)
     {
-        var project = cluster.Grains.GetGrain<IProjectGrain>(id ?? Guid.NewGuid());
-        Assert.True(await project.Create("Test project", Owner));
+        var project = cluster.Grains.GetGrain<IProjectDashboardGrain>(id ?? Guid.NewGuid());
+        Assert.True(await project.Create(Owner, "Test project"));
         return project;
     }
 
-    private static async Task<IReadOnlyList<ApiKeySummary>> Keys(IProjectGrain project) => (await project.GetSettings(Owner))!.ApiKeys;
+    private IProjectApiGrain Api(IProjectDashboardGrain project) => cluster.Grains.GetGrain<IProjectApiGrain>(project.GetPrimaryKey());
+
+    private static async Task<IReadOnlyList<ApiKeySummary>> Keys(IProjectDashboardGrain project) => (await project.GetSettings(Owner))!.ApiKeys;
 
     [Fact]
     public async Task CreatedKeyIsShownOnceAndListedOnlyByItsPrefix()
@@ -111,8 +116,8 @@ public sealed class ProjectGrainTests(GrainClusterFixture cluster) : IClassFixtu
         var created = (await project.CreateApiKey(Owner, "Production")).Created!;
         var before = DateTimeOffset.UtcNow;
 
-        var owner = await cluster.Grains.GetGrain<IApiKeyPrefixGrain>(created.Summary.Prefix).GetOwner();
-        var authenticated = await project.Authenticate(created.Summary.Prefix, ApiKeyMaterial.Hash(created.Key));
+        var owner = await cluster.Grains.GetGrain<IKeyDirectoryGrain>(KeyDirectoryKeys.ForSecretKeyPrefix(created.Summary.Prefix)).GetOwner();
+        var authenticated = await Api(project).Authenticate(created.Summary.Prefix, ApiKeyMaterial.Hash(created.Key));
 
         Assert.Equal(new KeyOwner(projectId, created.Summary.Id), owner);
         Assert.Equal(new AuthenticatedApiKey(projectId, created.Summary.Id, created.Summary.Prefix), authenticated);
@@ -128,7 +133,7 @@ public sealed class ProjectGrainTests(GrainClusterFixture cluster) : IClassFixtu
         var created = (await project.CreateApiKey(Owner, null)).Created!;
         var forged = created.Summary.Prefix + ApiKeyMaterial.NewSecretKey()[8..];
 
-        Assert.Null(await project.Authenticate(created.Summary.Prefix, ApiKeyMaterial.Hash(forged)));
+        Assert.Null(await Api(project).Authenticate(created.Summary.Prefix, ApiKeyMaterial.Hash(forged)));
         Assert.Null((await Keys(project))[0].LastUsedAt);
     }
 
@@ -140,10 +145,10 @@ public sealed class ProjectGrainTests(GrainClusterFixture cluster) : IClassFixtu
 
         Assert.True(await project.RevokeApiKey(Owner, created.Summary.Id));
 
-        Assert.Null(await project.Authenticate(created.Summary.Prefix, ApiKeyMaterial.Hash(created.Key)));
+        Assert.Null(await Api(project).Authenticate(created.Summary.Prefix, ApiKeyMaterial.Hash(created.Key)));
         Assert.Empty(await Keys(project));
-        Assert.Null(await cluster.Grains.GetGrain<IApiKeyPrefixGrain>(created.Summary.Prefix).GetOwner());
-        Assert.Null(await cluster.Grains.GetGrain<IPublishableKeyGrain>(created.Summary.PublishableKey).GetOwner());
+        Assert.Null(await cluster.Grains.GetGrain<IKeyDirectoryGrain>(KeyDirectoryKeys.ForSecretKeyPrefix(created.Summary.Prefix)).GetOwner());
+        Assert.Null(await cluster.Grains.GetGrain<IKeyDirectoryGrain>(KeyDirectoryKeys.ForPublishableKey(created.Summary.PublishableKey)).GetOwner());
         Assert.False(await project.RevokeApiKey(Owner, created.Summary.Id));
     }
 
@@ -153,7 +158,7 @@ public sealed class ProjectGrainTests(GrainClusterFixture cluster) : IClassFixtu
         var projectId = Guid.NewGuid();
         var created = (await (await NewProject(projectId)).CreateApiKey(Owner, null)).Created!;
 
-        var owner = await cluster.Grains.GetGrain<IPublishableKeyGrain>(created.Summary.PublishableKey).GetOwner();
+        var owner = await cluster.Grains.GetGrain<IKeyDirectoryGrain>(KeyDirectoryKeys.ForPublishableKey(created.Summary.PublishableKey)).GetOwner();
 
         Assert.Equal(new KeyOwner(projectId, created.Summary.Id), owner);
     }
@@ -162,7 +167,7 @@ public sealed class ProjectGrainTests(GrainClusterFixture cluster) : IClassFixtu
     public async Task ADirectoryEntryHeldByOneKeyCannotBeClaimedByAnother()
     {
         var prefix = ApiKeyMaterial.PrefixOf(ApiKeyMaterial.NewSecretKey());
-        var entry = cluster.Grains.GetGrain<IApiKeyPrefixGrain>(prefix);
+        var entry = cluster.Grains.GetGrain<IKeyDirectoryGrain>(KeyDirectoryKeys.ForSecretKeyPrefix(prefix));
         var first = new KeyOwner(Guid.NewGuid(), Guid.NewGuid());
         var second = new KeyOwner(Guid.NewGuid(), Guid.NewGuid());
 
@@ -172,6 +177,41 @@ public sealed class ProjectGrainTests(GrainClusterFixture cluster) : IClassFixtu
         Assert.Equal(first, await entry.GetOwner());
         await entry.Release(first);
         Assert.True(await entry.Claim(second));
+    }
+
+    [Fact]
+    public async Task DirectoryEntriesStoredBeforeTheUpgradeStillResolveToTheirKey()
+    {
+        var owner = new KeyOwner(Guid.NewGuid(), Guid.NewGuid());
+        var prefix = ApiKeyMaterial.PrefixOf(ApiKeyMaterial.NewSecretKey());
+        var publishableKey = ApiKeyMaterial.NewPublishableKey();
+        await WriteLegacyEntry("prefix", GrainId.Create("apikeyprefix", prefix), owner);
+        await WriteLegacyEntry("publishable", GrainId.Create("publishablekey", publishableKey), owner);
+
+        Assert.Equal(owner, await cluster.Grains.GetGrain<IKeyDirectoryGrain>(KeyDirectoryKeys.ForSecretKeyPrefix(prefix)).GetOwner());
+        Assert.Equal(owner, await cluster.Grains.GetGrain<IKeyDirectoryGrain>(KeyDirectoryKeys.ForPublishableKey(publishableKey)).GetOwner());
+    }
+
+    [Fact]
+    public async Task ATakenOverEntryStaysFreeOnceReleased()
+    {
+        var owner = new KeyOwner(Guid.NewGuid(), Guid.NewGuid());
+        var prefix = ApiKeyMaterial.PrefixOf(ApiKeyMaterial.NewSecretKey());
+        await WriteLegacyEntry("prefix", GrainId.Create("apikeyprefix", prefix), owner);
+        var entry = cluster.Grains.GetGrain<IKeyDirectoryGrain>(KeyDirectoryKeys.ForSecretKeyPrefix(prefix));
+        Assert.Equal(owner, await entry.GetOwner());
+
+        // Release deactivates the entry, so the next call activates it again from storage.
+        await entry.Release(owner);
+
+        Assert.Null(await entry.GetOwner());
+        Assert.True(await entry.Claim(new KeyOwner(Guid.NewGuid(), Guid.NewGuid())));
+    }
+
+    private async Task WriteLegacyEntry(string stateName, GrainId legacyId, KeyOwner owner)
+    {
+        var storage = cluster.SiloServices.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains);
+        await storage.WriteStateAsync(stateName, legacyId, new GrainState<KeyDirectoryState>(new KeyDirectoryState { Owner = owner }));
     }
 
     [Fact]
@@ -212,13 +252,13 @@ public sealed class ProjectGrainTests(GrainClusterFixture cluster) : IClassFixtu
         var token = IdentityTokens.Mint(new EndUser("u-1", null, null), signingKey, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5));
         var expired = IdentityTokens.Mint(new EndUser("u-1", null, null), signingKey, DateTimeOffset.UtcNow.AddHours(-2), TimeSpan.FromMinutes(5));
 
-        Assert.Equal(BrowserAuthenticationOutcome.UnknownKey, (await project.AuthenticateBrowser(ApiKeyMaterial.NewPublishableKey(), "https://app.example.com", null)).Outcome);
-        Assert.Equal(BrowserAuthenticationOutcome.OriginNotAllowed, (await project.AuthenticateBrowser(pk, "https://evil.example.com", token)).Outcome);
-        Assert.Equal(BrowserAuthenticationOutcome.IdentityTokenExpired, (await project.AuthenticateBrowser(pk, "https://app.example.com", expired)).Outcome);
-        Assert.Equal(BrowserAuthenticationOutcome.IdentityTokenInvalid, (await project.AuthenticateBrowser(pk, "https://app.example.com", token + "x")).Outcome);
+        Assert.Equal(BrowserAuthenticationOutcome.UnknownKey, (await Api(project).AuthenticateBrowser(ApiKeyMaterial.NewPublishableKey(), "https://app.example.com", null)).Outcome);
+        Assert.Equal(BrowserAuthenticationOutcome.OriginNotAllowed, (await Api(project).AuthenticateBrowser(pk, "https://evil.example.com", token)).Outcome);
+        Assert.Equal(BrowserAuthenticationOutcome.IdentityTokenExpired, (await Api(project).AuthenticateBrowser(pk, "https://app.example.com", expired)).Outcome);
+        Assert.Equal(BrowserAuthenticationOutcome.IdentityTokenInvalid, (await Api(project).AuthenticateBrowser(pk, "https://app.example.com", token + "x")).Outcome);
         Assert.Null((await Keys(project))[0].LastUsedAt);
 
-        var ok = await project.AuthenticateBrowser(pk, "https://app.example.com", token);
+        var ok = await Api(project).AuthenticateBrowser(pk, "https://app.example.com", token);
 
         Assert.Equal(BrowserAuthenticationOutcome.Authenticated, ok.Outcome);
         Assert.Equal(new EndUser("u-1", null, null), ok.User);
@@ -233,13 +273,13 @@ public sealed class ProjectGrainTests(GrainClusterFixture cluster) : IClassFixtu
         var key = (await project.CreateApiKey(Owner, null)).Created!;
         var other = (await project.CreateApiKey(Owner, null)).Created!;
 
-        var minted = await project.MintIdentityToken(key.Summary.Id, new EndUser("u-7", "Grace", null), TimeSpan.FromMinutes(10));
+        var minted = await Api(project).MintIdentityToken(key.Summary.Id, new EndUser("u-7", "Grace", null), TimeSpan.FromMinutes(10));
 
         Assert.NotNull(minted);
         Assert.InRange(minted.ExpiresAt, DateTimeOffset.UtcNow.AddMinutes(9), DateTimeOffset.UtcNow.AddMinutes(11));
         Assert.True(IdentityTokens.Verify(minted.Token, IdentityTokens.SigningKey(key.SigningSecret), DateTimeOffset.UtcNow).IsValid);
         Assert.False(IdentityTokens.Verify(minted.Token, IdentityTokens.SigningKey(other.SigningSecret), DateTimeOffset.UtcNow).IsValid);
         await project.RevokeApiKey(Owner, key.Summary.Id);
-        Assert.Null(await project.MintIdentityToken(key.Summary.Id, new EndUser("u-7", null, null), TimeSpan.FromMinutes(10)));
+        Assert.Null(await Api(project).MintIdentityToken(key.Summary.Id, new EndUser("u-7", null, null), TimeSpan.FromMinutes(10)));
     }
 }

@@ -12,6 +12,9 @@ public sealed class GrainClusterFixture : IAsyncLifetime
 
     public IGrainFactory Grains => _cluster!.Client;
 
+    /// <summary>The silo's services, for tests that lay out storage the way an earlier version left it.</summary>
+    public IServiceProvider SiloServices => _cluster!.Silos[0].ServiceProvider;
+
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(1);

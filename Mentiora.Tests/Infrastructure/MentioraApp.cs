@@ -81,15 +81,15 @@ public sealed class MentioraApp : WebApplicationFactory<Program>
     public const string Owner = "owner@example.com";
 
     /// <summary>A new project owned by <see cref="Owner"/>, created the way sign-up creates one.</summary>
-    public async Task<IProjectGrain> NewProjectAsync(Guid? projectId = null)
+    public async Task<IProjectDashboardGrain> NewProjectAsync(Guid? projectId = null)
     {
-        var project = Grains.GetGrain<IProjectGrain>(projectId ?? Guid.NewGuid());
-        Assert.True(await project.Create("Test project", Owner));
+        var project = Grains.GetGrain<IProjectDashboardGrain>(projectId ?? Guid.NewGuid());
+        Assert.True(await project.Create(Owner, "Test project"));
         return project;
     }
 
     /// <summary>The project's keys as its owner sees them.</summary>
-    public static async Task<IReadOnlyList<ApiKeySummary>> KeysOf(IProjectGrain project) => (await project.GetSettings(Owner))!.ApiKeys;
+    public static async Task<IReadOnlyList<ApiKeySummary>> KeysOf(IProjectDashboardGrain project) => (await project.GetSettings(Owner))!.ApiKeys;
 
     /// <summary>Starts the app (idempotent) and returns a client for its Kestrel address (over HTTPS use <see cref="CreateClientHandler"/>).</summary>
     public HttpClient Start()

@@ -18,10 +18,10 @@ public abstract class BrowserModeApiTests(IngestionAppFixture fixture) : LeakChe
 
     private HttpClient Client => fixture.Client;
 
-    private async Task<(IProjectGrain Project, CreatedApiKey Key)> BrowserKeyAsync(params string[] origins)
+    private async Task<(IProjectDashboardGrain Project, CreatedApiKey Key)> BrowserKeyAsync(params string[] origins)
     {
         var (projectId, key) = await fixture.NewKeyAsync();
-        var project = fixture.App.Grains.GetGrain<IProjectGrain>(projectId);
+        var project = fixture.App.Grains.GetGrain<IProjectDashboardGrain>(projectId);
         foreach (var origin in origins)
         {
             Assert.Equal(OriginChangeOutcome.Done, (await project.AddAllowedOrigin(MentioraApp.Owner, key.Summary.Id, origin)).Outcome);

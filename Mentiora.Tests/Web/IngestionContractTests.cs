@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Mentiora.Grains.Projects;
 using Mentiora.Tests.Infrastructure;
 
 namespace Mentiora.Tests.Web;
@@ -145,7 +146,7 @@ public abstract class IngestionContractTests(IngestionAppFixture fixture) : Leak
         var (projectId, key) = await fixture.NewKeyAsync();
         Assert.Equal(HttpStatusCode.Accepted, (await Client.SendAsync(TraceEvents.Post(TraceEvents.Valid(), key.Key))).StatusCode);
 
-        Assert.True(await fixture.App.Grains.GetGrain<Mentiora.Grains.Projects.IProjectGrain>(projectId).RevokeApiKey(MentioraApp.Owner, key.Summary.Id));
+        Assert.True(await fixture.App.Grains.GetGrain<IProjectDashboardGrain>(projectId).RevokeApiKey(MentioraApp.Owner, key.Summary.Id));
         var response = await Client.SendAsync(TraceEvents.Post(TraceEvents.Valid(), key.Key));
 
         await ApiAssert.Error(response, HttpStatusCode.Unauthorized, "invalid_api_key");
@@ -155,7 +156,7 @@ public abstract class IngestionContractTests(IngestionAppFixture fixture) : Leak
     public async Task EachAuthenticatedRequestUpdatesTheKeysLastUsedTime()
     {
         var (projectId, key) = await fixture.NewKeyAsync();
-        var project = fixture.App.Grains.GetGrain<Mentiora.Grains.Projects.IProjectGrain>(projectId);
+        var project = fixture.App.Grains.GetGrain<IProjectDashboardGrain>(projectId);
         Assert.Null((await MentioraApp.KeysOf(project))[0].LastUsedAt);
 
         await Client.SendAsync(TraceEvents.Post(TraceEvents.Valid(), key.Key));

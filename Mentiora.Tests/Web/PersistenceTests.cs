@@ -36,7 +36,7 @@ public abstract class PersistenceTests(StorageMode mode)
         await using (var app = new MentioraApp(storage))
         {
             var client = app.Start();
-            var project = app.Grains.GetGrain<IProjectGrain>(projectId);
+            var project = app.Grains.GetGrain<IProjectDashboardGrain>(projectId);
 
             var listed = Assert.Single(await MentioraApp.KeysOf(project));
             Assert.Equal("Production", listed.Name);

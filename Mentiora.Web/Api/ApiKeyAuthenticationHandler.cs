@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
-using Mentiora.Grains.Directory;
+using Mentiora.Grains.KeyDirectory;
 using Mentiora.Grains.Keys;
 using Mentiora.Grains.Projects;
 using Mentiora.Web.Operations;
@@ -163,7 +163,7 @@ public sealed class ApiKeyAuthenticationHandler(
     {
         if (owners.TryGet(prefix, out var cached))
         {
-            var checkedByCachedOwner = await grains.GetGrain<IProjectGrain>(cached.ProjectId).Authenticate(prefix, hash);
+            var checkedByCachedOwner = await grains.GetGrain<IProjectApiGrain>(cached.ProjectId).Authenticate(prefix, hash);
             if (checkedByCachedOwner is not null)
             {
                 return checkedByCachedOwner;
@@ -173,13 +173,13 @@ public sealed class ApiKeyAuthenticationHandler(
             owners.Forget(prefix);
         }
 
-        var owner = await grains.GetGrain<IApiKeyPrefixGrain>(prefix).GetOwner();
+        var owner = await grains.GetGrain<IKeyDirectoryGrain>(KeyDirectoryKeys.ForSecretKeyPrefix(prefix)).GetOwner();
         if (owner is null)
         {
             return null;
         }
 
-        var authenticated = await grains.GetGrain<IProjectGrain>(owner.ProjectId).Authenticate(prefix, hash);
+        var authenticated = await grains.GetGrain<IProjectApiGrain>(owner.ProjectId).Authenticate(prefix, hash);
         if (authenticated is not null)
         {
             owners.Remember(prefix, owner);
@@ -192,7 +192,7 @@ public sealed class ApiKeyAuthenticationHandler(
     {
         if (owners.TryGet(publishableKey, out var cached))
         {
-            var checkedByCachedOwner = await grains.GetGrain<IProjectGrain>(cached.ProjectId).AuthenticateBrowser(publishableKey, origin, token);
+            var checkedByCachedOwner = await grains.GetGrain<IProjectApiGrain>(cached.ProjectId).AuthenticateBrowser(publishableKey, origin, token);
             if (checkedByCachedOwner.Outcome != BrowserAuthenticationOutcome.UnknownKey)
             {
                 return (cached, checkedByCachedOwner);
@@ -201,13 +201,13 @@ public sealed class ApiKeyAuthenticationHandler(
             owners.Forget(publishableKey);
         }
 
-        var owner = await grains.GetGrain<IPublishableKeyGrain>(publishableKey).GetOwner();
+        var owner = await grains.GetGrain<IKeyDirectoryGrain>(KeyDirectoryKeys.ForPublishableKey(publishableKey)).GetOwner();
         if (owner is null)
         {
             return (null, null);
         }
 
-        var result = await grains.GetGrain<IProjectGrain>(owner.ProjectId).AuthenticateBrowser(publishableKey, origin, token);
+        var result = await grains.GetGrain<IProjectApiGrain>(owner.ProjectId).AuthenticateBrowser(publishableKey, origin, token);
         if (result.Outcome != BrowserAuthenticationOutcome.UnknownKey)
         {
             owners.Remember(publishableKey, owner);

@@ -55,7 +55,7 @@ public sealed class IdentityTokensController(IGrainFactory grains) : ControllerB
 
             var keyId = Guid.Parse(User.FindFirst(ApiKeyAuthenticationHandler.KeyIdClaim)!.Value);
             var projectId = Guid.Parse(User.FindFirst(ApiKeyAuthenticationHandler.ProjectIdClaim)!.Value);
-            var minted = await grains.GetGrain<IProjectGrain>(projectId).MintIdentityToken(keyId, user!, TimeSpan.FromSeconds(ttl));
+            var minted = await grains.GetGrain<IProjectApiGrain>(projectId).MintIdentityToken(keyId, user!, TimeSpan.FromSeconds(ttl));
             if (minted is null)
             {
                 return ApiErrors.InvalidApiKey("The API key was revoked while the request was handled.").ToResult();

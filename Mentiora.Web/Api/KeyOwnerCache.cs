@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Mentiora.Grains.Directory;
+using Mentiora.Grains.KeyDirectory;
 
 namespace Mentiora.Web.Api;
 

@@ -66,7 +66,7 @@ public sealed class SettingsModel(IGrainFactory grains, TimeProvider clock) : Pa
 
     public ApiKeySummary? RevokingKey => Project.ApiKeys.FirstOrDefault(k => k.Id == RevokingKeyId);
 
-    private IProjectGrain ThisProject => grains.GetGrain<IProjectGrain>(ProjectId);
+    private IProjectDashboardGrain ThisProject => grains.GetGrain<IProjectDashboardGrain>(ProjectId);
 
     public ApiKeyRowView Row(ApiKeySummary key) => new(key, key.Id == RenamingKeyId, key.Id == RenamingKeyId ? RenameError : null, Now);
 

@@ -33,7 +33,7 @@ public sealed class TraceDetailModel(IGrainFactory grains, TraceReader traces) :
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        var project = await grains.GetGrain<IProjectGrain>(ProjectId).GetSettings(User.AccountKey());
+        var project = await grains.GetGrain<IProjectDashboardGrain>(ProjectId).GetSettings(User.AccountKey());
         var trace = project is null ? null : await traces.FindAsync(ProjectId, TraceRowId, cancellationToken);
         if (project is null || trace is null)
         {

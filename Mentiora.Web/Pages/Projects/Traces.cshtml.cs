@@ -49,7 +49,7 @@ public sealed class TracesModel(IGrainFactory grains, TraceReader traces, TimePr
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        var project = await grains.GetGrain<IProjectGrain>(ProjectId).GetSettings(User.AccountKey());
+        var project = await grains.GetGrain<IProjectDashboardGrain>(ProjectId).GetSettings(User.AccountKey());
         if (project is null)
         {
             return NotFound();

@@ -1,4 +1,4 @@
-namespace Mentiora.Grains.Directory;
+namespace Mentiora.Grains.KeyDirectory;
 
 /// <summary>The project and key that a directory entry points to.</summary>
 [GenerateSerializer, Immutable, Alias("Mentiora.KeyOwner")]

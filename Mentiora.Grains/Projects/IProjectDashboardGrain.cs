@@ -1,15 +1,16 @@
 namespace Mentiora.Grains.Projects;
 
 /// <summary>
-/// A project, keyed by its id: its members and API keys. Every dashboard method takes the
-/// acting account and answers as if the project did not exist when that account is not a member.
+/// A project as the dashboard sees it, keyed by its id: its members and API keys. Every method
+/// takes the acting account first and answers as if the project did not exist when that account
+/// is not a member.
 /// </summary>
-[Alias("Mentiora.IProjectGrain")]
-public interface IProjectGrain : IGrainWithGuidKey
+[Alias("Mentiora.IProjectDashboardGrain")]
+public interface IProjectDashboardGrain : IGrainWithGuidKey
 {
-    /// <summary>Creates the project with its owner; false when it exists already or the name is invalid.</summary>
+    /// <summary>Creates the project with the acting account as its owner; false when it exists already or the name is invalid.</summary>
     [Alias("Create")]
-    Task<bool> Create(string name, string ownerAccountKey);
+    Task<bool> Create(string actor, string name);
 
     /// <summary>The project's name, members and keys; null when the account is not a member.</summary>
     [Alias("GetSettings")]
@@ -42,16 +43,4 @@ public interface IProjectGrain : IGrainWithGuidKey
     /// <summary>Removes one of the key's allowed origins.</summary>
     [Alias("RemoveAllowedOrigin")]
     Task<OriginChange> RemoveAllowedOrigin(string actor, Guid keyId, string origin);
-
-    /// <summary>Checks a browser request: the publishable key, the page's origin and the optional identity token; notes the use.</summary>
-    [Alias("AuthenticateBrowser")]
-    Task<BrowserAuthentication> AuthenticateBrowser(string publishableKey, string? origin, string? identityToken);
-
-    /// <summary>Signs an identity token for an end user with the key's signing secret; null when the key is gone.</summary>
-    [Alias("MintIdentityToken")]
-    Task<MintedIdentityToken?> MintIdentityToken(Guid keyId, Keys.EndUser user, TimeSpan lifetime);
-
-    /// <summary>Checks a key's SHA-256 against the key with that prefix and notes the use; null when it does not match.</summary>
-    [Alias("Authenticate")]
-    Task<AuthenticatedApiKey?> Authenticate(string prefix, byte[] keyHash);
 }

@@ -1,8 +1,11 @@
-namespace Mentiora.Grains.Directory;
+namespace Mentiora.Grains.KeyDirectory;
 
-/// <summary>One cluster-wide directory entry: which project's key a public identifier belongs to.</summary>
-[Alias("Mentiora.IKeyDirectoryEntry")]
-public interface IKeyDirectoryEntry : IGrainWithStringKey
+/// <summary>
+/// One cluster-wide directory entry, keyed <c>sk:&lt;prefix&gt;</c> or <c>pk:&lt;publishable key&gt;</c>
+/// (see <see cref="KeyDirectoryKeys"/>): which project's key that public identifier belongs to.
+/// </summary>
+[Alias("Mentiora.IKeyDirectoryGrain")]
+public interface IKeyDirectoryGrain : IGrainWithStringKey
 {
     /// <summary>Claims the entry for a key; false when another key already holds it.</summary>
     [Alias("Claim")]

@@ -1,0 +1,67 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
+
+namespace Mentiora.Grains.KeyDirectory;
+
+/// <summary>
+/// A directory entry. Each entry is one grain, so claims on the same identifier are serialised
+/// cluster-wide and two keys can never hold it at once.
+/// </summary>
+public sealed class KeyDirectoryGrain(
+    [PersistentState("entry", StorageNames.Grains)] IPersistentState<KeyDirectoryState> entry) : Grain, IKeyDirectoryGrain
+{
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (entry.State.Owner is not null || entry.State.LegacyEntryTakenOver)
+        {
+            return;
+        }
+
+        // Keys created before this grain existed are listed under the old grain types: take such an
+        // entry over once, so those keys keep working. The old entry is left as it was; the flag,
+        // saved with the next write, keeps it from being read again.
+        var legacy = LegacyKeyDirectoryEntry.For(this.GetPrimaryKeyString());
+        if (legacy is null)
+        {
+            return;
+        }
+
+        var storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains);
+        var old = new GrainState<KeyDirectoryState>(new KeyDirectoryState());
+        await storage.ReadStateAsync(legacy.StateName, legacy.GrainId, old);
+
+        entry.State.LegacyEntryTakenOver = true;
+        if (old.State?.Owner is { } owner)
+        {
+            entry.State.Owner = owner;
+            await entry.WriteStateAsync(cancellationToken);
+        }
+    }
+
+    public async Task<bool> Claim(KeyOwner owner)
+    {
+        if (entry.State.Owner is { } current)
+        {
+            return current == owner;
+        }
+
+        entry.State.Owner = owner;
+        await entry.WriteStateAsync();
+        return true;
+    }
+
+    public Task<KeyOwner?> GetOwner() => Task.FromResult(entry.State.Owner);
+
+    public async Task Release(KeyOwner owner)
+    {
+        if (entry.State.Owner != owner)
+        {
+            return;
+        }
+
+        // Written as free rather than cleared: a cleared entry would look new and take the legacy one over again.
+        entry.State.Owner = null;
+        await entry.WriteStateAsync();
+        DeactivateOnIdle();
+    }
+}

@@ -1,0 +1,21 @@
+namespace Mentiora.Grains.Projects;
+
+/// <summary>
+/// A project as the machine API sees it, keyed by its id: checks the keys requests carry, notes
+/// their use and signs identity tokens. No acting account: the key is the credential.
+/// </summary>
+[Alias("Mentiora.IProjectApiGrain")]
+public interface IProjectApiGrain : IGrainWithGuidKey
+{
+    /// <summary>Checks a key's SHA-256 against the key with that prefix and notes the use; null when it does not match.</summary>
+    [Alias("Authenticate")]
+    Task<AuthenticatedApiKey?> Authenticate(string prefix, byte[] keyHash);
+
+    /// <summary>Checks a browser request: the publishable key, the page's origin and the optional identity token; notes the use.</summary>
+    [Alias("AuthenticateBrowser")]
+    Task<BrowserAuthentication> AuthenticateBrowser(string publishableKey, string? origin, string? identityToken);
+
+    /// <summary>Signs an identity token for an end user with the key's signing secret; null when the key is gone.</summary>
+    [Alias("MintIdentityToken")]
+    Task<MintedIdentityToken?> MintIdentityToken(Guid keyId, Keys.EndUser user, TimeSpan lifetime);
+}
