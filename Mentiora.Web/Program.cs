@@ -94,6 +94,7 @@ builder.Services.PostConfigure<ForwardedHeadersOptions>(trustedProxies.ApplyTo);
 // Operations: health for load balancers, metrics for Prometheus.
 builder.Services.AddSingleton<MentioraMetrics>();
 builder.Services.AddSingleton<AbuseLimits>();
+builder.Services.AddKeyRateLimit(builder.Configuration);
 builder.Services.AddSingleton<KeyOwnerCache>();
 builder.Services.AddHealthChecks()
     .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag])
@@ -176,6 +177,9 @@ app.UseStaticFiles();
 app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
+
+// After authorization: the per-key limit is partitioned by the key it established.
+app.UseRateLimiter();
 app.MapControllers();
 app.MapRazorPages();
 app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Mentiora.Grains.KeyDirectory;
 using Mentiora.Grains.Keys;
@@ -27,31 +26,6 @@ public sealed class ApiKeyAuthenticationHandler(
     /// <summary>The scheme name the ingestion API authorizes with.</summary>
     public const string SchemeName = "ApiKey";
 
-    /// <summary>Claim carrying the id of the key's project.</summary>
-    public const string ProjectIdClaim = "mentiora:project_id";
-
-    /// <summary>Claim carrying the id of the key.</summary>
-    public const string KeyIdClaim = "mentiora:key_id";
-
-    /// <summary>Claim carrying the key's prefix, safe to log.</summary>
-    public const string KeyPrefixClaim = "mentiora:key_prefix";
-
-    /// <summary>Claim saying which kind of key authenticated: <see cref="SecretKind"/> or <see cref="PublishableKind"/>.</summary>
-    public const string KeyKindClaim = "mentiora:key_kind";
-
-    /// <summary>A secret API key: every API.</summary>
-    public const string SecretKind = "secret";
-
-    /// <summary>A publishable key: sending traces from allowed origins only.</summary>
-    public const string PublishableKind = "publishable";
-
-    /// <summary>Claims carrying the end user of a verified identity token.</summary>
-    public const string EndUserIdClaim = "mentiora:end_user_id";
-
-    public const string EndUserNameClaim = "mentiora:end_user_name";
-
-    public const string EndUserEmailClaim = "mentiora:end_user_email";
-
     /// <summary>The header the browser SDK sends identity tokens in.</summary>
     public const string IdentityTokenHeader = "X-Mentiora-Identity-Token";
 
@@ -68,7 +42,8 @@ public sealed class ApiKeyAuthenticationHandler(
         if (headers.Count > 0 && limits.IsBlockedForFailedAuthentications(Context.Connection.RemoteIpAddress))
         {
             // Guessing keys from one address gets slow: its requests are refused without looking at the key.
-            return Refuse(ApiErrors.RateLimited("Too many requests with invalid keys came from this address. Wait a minute, then retry with a valid key.", 60));
+            return Refuse(ApiErrors.RateLimited(
+                "Too many requests with invalid keys came from this address. Wait a minute, then retry with a valid key.", (int)AbuseLimits.Window.TotalSeconds));
         }
 
         if (headers.Count == 0)
@@ -119,14 +94,16 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         var prefix = ApiKeyMaterial.PrefixOf(key);
-        var authenticated = await CheckSecretKeyAsync(prefix, ApiKeyMaterial.Hash(key));
+        var hash = ApiKeyMaterial.Hash(key);
+        var (_, authenticated) = await CheckWithOwnerAsync(
+            KeyDirectoryKeys.ForSecretKeyPrefix(prefix), project => project.Authenticate(prefix, hash), checkedKey => checkedKey is not null);
         if (authenticated is null)
         {
             Logger.LogInformation("Refused an API key with prefix {KeyPrefix}: no such key", prefix);
             return Refuse(ApiErrors.InvalidApiKey(NotAValidKey));
         }
 
-        return Success(authenticated, SecretKind, null);
+        return Success(authenticated, isSecretKey: true, null);
     }
 
     private async Task<AuthenticateResult> AuthenticateBrowserAsync(string publishableKey)
@@ -139,7 +116,11 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         var token = Request.Headers[IdentityTokenHeader].ToString();
-        var (owner, result) = await CheckPublishableKeyAsync(publishableKey, origin, token.Length == 0 ? null : token);
+        var identityToken = token.Length == 0 ? null : token;
+        var (owner, result) = await CheckWithOwnerAsync(
+            KeyDirectoryKeys.ForPublishableKey(publishableKey),
+            project => project.AuthenticateBrowser(publishableKey, origin, identityToken),
+            checkedKey => checkedKey.Outcome != BrowserAuthenticationOutcome.UnknownKey);
         switch (result?.Outcome)
         {
             case null or BrowserAuthenticationOutcome.UnknownKey:
@@ -154,93 +135,45 @@ public sealed class ApiKeyAuthenticationHandler(
             case BrowserAuthenticationOutcome.IdentityTokenInvalid:
                 return Refuse(ApiErrors.IdentityTokenInvalid(result.Problem));
             default:
-                return Success(result.Key!, PublishableKind, result.User);
+                return Success(result.Key!, isSecretKey: false, result.User);
         }
     }
 
     // The owner comes from this silo's cache when it has it; the project grain decides either way.
-    private async Task<AuthenticatedApiKey?> CheckSecretKeyAsync(string prefix, byte[] hash)
+    // knowsKey says whether the project still holds the key: when it does not (revoked, mistyped,
+    // or the entry now belongs to another key), the cached owner is forgotten and the directory asked.
+    private async Task<(KeyOwner? Owner, T? Result)> CheckWithOwnerAsync<T>(string directoryKey, Func<IProjectApiGrain, Task<T>> check, Func<T, bool> knowsKey)
     {
-        if (owners.TryGet(prefix, out var cached))
+        if (owners.TryGet(directoryKey, out var cached))
         {
-            var checkedByCachedOwner = await grains.GetGrain<IProjectApiGrain>(cached.ProjectId).Authenticate(prefix, hash);
-            if (checkedByCachedOwner is not null)
-            {
-                return checkedByCachedOwner;
-            }
-
-            // Revoked, mistyped, or the prefix now belongs to another key: the directory knows.
-            owners.Forget(prefix);
-        }
-
-        var owner = await grains.GetGrain<IKeyDirectoryGrain>(KeyDirectoryKeys.ForSecretKeyPrefix(prefix)).GetOwner();
-        if (owner is null)
-        {
-            return null;
-        }
-
-        var authenticated = await grains.GetGrain<IProjectApiGrain>(owner.ProjectId).Authenticate(prefix, hash);
-        if (authenticated is not null)
-        {
-            owners.Remember(prefix, owner);
-        }
-
-        return authenticated;
-    }
-
-    private async Task<(KeyOwner? Owner, BrowserAuthentication? Result)> CheckPublishableKeyAsync(string publishableKey, string origin, string? token)
-    {
-        if (owners.TryGet(publishableKey, out var cached))
-        {
-            var checkedByCachedOwner = await grains.GetGrain<IProjectApiGrain>(cached.ProjectId).AuthenticateBrowser(publishableKey, origin, token);
-            if (checkedByCachedOwner.Outcome != BrowserAuthenticationOutcome.UnknownKey)
+            var checkedByCachedOwner = await check(grains.GetGrain<IProjectApiGrain>(cached.ProjectId));
+            if (knowsKey(checkedByCachedOwner))
             {
                 return (cached, checkedByCachedOwner);
             }
 
-            owners.Forget(publishableKey);
+            owners.Forget(directoryKey);
         }
 
-        var owner = await grains.GetGrain<IKeyDirectoryGrain>(KeyDirectoryKeys.ForPublishableKey(publishableKey)).GetOwner();
+        var owner = await grains.GetGrain<IKeyDirectoryGrain>(directoryKey).GetOwner();
         if (owner is null)
         {
-            return (null, null);
+            return (null, default);
         }
 
-        var result = await grains.GetGrain<IProjectApiGrain>(owner.ProjectId).AuthenticateBrowser(publishableKey, origin, token);
-        if (result.Outcome != BrowserAuthenticationOutcome.UnknownKey)
+        var result = await check(grains.GetGrain<IProjectApiGrain>(owner.ProjectId));
+        if (knowsKey(result))
         {
-            owners.Remember(publishableKey, owner);
+            owners.Remember(directoryKey, owner);
         }
 
         return (owner, result);
     }
 
-    private static AuthenticateResult Success(AuthenticatedApiKey key, string kind, EndUser? user)
+    private static AuthenticateResult Success(AuthenticatedApiKey key, bool isSecretKey, EndUser? user)
     {
-        var claims = new List<Claim>
-        {
-            new(ProjectIdClaim, key.ProjectId.ToString()),
-            new(KeyIdClaim, key.KeyId.ToString()),
-            new(KeyPrefixClaim, key.Prefix),
-            new(KeyKindClaim, kind),
-        };
-        if (user is not null)
-        {
-            claims.Add(new Claim(EndUserIdClaim, user.Id));
-            if (user.Name is not null)
-            {
-                claims.Add(new Claim(EndUserNameClaim, user.Name));
-            }
-
-            if (user.Email is not null)
-            {
-                claims.Add(new Claim(EndUserEmailClaim, user.Email));
-            }
-        }
-
-        var identity = new ClaimsIdentity(claims, SchemeName);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+        var claims = new ApiKeyClaims(key.ProjectId, key.KeyId, key.Prefix, isSecretKey, user);
+        return AuthenticateResult.Success(new AuthenticationTicket(claims.ToPrincipal(SchemeName), SchemeName));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)

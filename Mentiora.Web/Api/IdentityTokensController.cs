@@ -53,9 +53,8 @@ public sealed class IdentityTokensController(IGrainFactory grains) : ControllerB
                 return ApiErrors.InvalidRequest($"The request is invalid: check {string.Join(", ", problems.Keys)}.", problems).ToResult();
             }
 
-            var keyId = Guid.Parse(User.FindFirst(ApiKeyAuthenticationHandler.KeyIdClaim)!.Value);
-            var projectId = Guid.Parse(User.FindFirst(ApiKeyAuthenticationHandler.ProjectIdClaim)!.Value);
-            var minted = await grains.GetGrain<IProjectApiGrain>(projectId).MintIdentityToken(keyId, user!, TimeSpan.FromSeconds(ttl));
+            var key = User.ApiKey();
+            var minted = await grains.GetGrain<IProjectApiGrain>(key.ProjectId).MintIdentityToken(key.KeyId, user!, TimeSpan.FromSeconds(ttl));
             if (minted is null)
             {
                 return ApiErrors.InvalidApiKey("The API key was revoked while the request was handled.").ToResult();

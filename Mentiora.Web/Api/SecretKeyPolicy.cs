@@ -11,5 +11,5 @@ public static class SecretKeyPolicy
     public static void Add(AuthorizationOptions options) =>
         options.AddPolicy(Name, policy => policy
             .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
-            .RequireClaim(ApiKeyAuthenticationHandler.KeyKindClaim, ApiKeyAuthenticationHandler.SecretKind));
+            .RequireClaim(ApiKeyClaims.KeyKindClaim, ApiKeyClaims.SecretKind));
 }

@@ -1,10 +1,9 @@
-using System.Security.Claims;
-using Mentiora.Grains.Keys;
 using Mentiora.Web.Operations;
 using Mentiora.Web.Security;
 using Mentiora.Web.Traces;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace Mentiora.Web.Api;
@@ -12,24 +11,18 @@ namespace Mentiora.Web.Api;
 /// <summary>The endpoint the SDKs post trace events to.</summary>
 [Route("api/v1/traces")]
 [Authorize(AuthenticationSchemes = ApiKeyAuthenticationHandler.SchemeName)]
+[EnableRateLimiting(KeyRateLimit.PolicyName)]
 public sealed partial class TracesController(
     TraceWriter writer,
     IOptions<IngestionOptions> options,
     TimeProvider clock,
     MentioraMetrics metrics,
-    AbuseLimits limits,
     ILogger<TracesController> logger) : ControllerBase
 {
     /// <summary>Stores one trace event, or a batch of them (a JSON array); answers 202 only once they are committed.</summary>
     [HttpPost]
     public async Task<IActionResult> Post(CancellationToken cancellationToken)
     {
-        var keyId = Guid.Parse(User.FindFirst(ApiKeyAuthenticationHandler.KeyIdClaim)!.Value);
-        if (!limits.TryKeyRequest(keyId))
-        {
-            return Refuse(ApiErrors.RateLimited("This key is sending more traces per second than its limit; retry shortly.", 1));
-        }
-
         if (!JsonRequest.IsJson(Request.ContentType))
         {
             return Refuse(ApiErrors.UnsupportedMediaType(Request.ContentType));
@@ -48,13 +41,12 @@ public sealed partial class TracesController(
             return Refuse(error!);
         }
 
-        var projectId = Guid.Parse(User.FindFirst(ApiKeyAuthenticationHandler.ProjectIdClaim)!.Value);
+        var key = User.ApiKey();
         var receivedAt = clock.GetUtcNow();
-        var endUser = EndUserOf(User);
         var records = new TraceRecord[events.Count];
         for (var i = 0; i < records.Length; i++)
         {
-            records[i] = new TraceRecord(projectId, keyId, receivedAt, events[i], endUser);
+            records[i] = new TraceRecord(key.ProjectId, key.KeyId, receivedAt, events[i], key.EndUser);
         }
 
         switch (await writer.WriteAsync(records))
@@ -76,16 +68,12 @@ public sealed partial class TracesController(
 
     private IActionResult Refuse(ApiError error)
     {
-        LogRefused(logger, error.Code, error.Status, User.FindFirstValue(ApiKeyAuthenticationHandler.ProjectIdClaim), User.FindFirstValue(ApiKeyAuthenticationHandler.KeyPrefixClaim));
+        var key = User.ApiKey();
+        LogRefused(logger, error.Code, error.Status, key.ProjectId, key.KeyPrefix);
         return error.ToResult();
     }
 
     // The key's prefix identifies it to its owner without revealing it.
     [LoggerMessage(Level = LogLevel.Information, Message = "Refused a trace with {Code} ({Status}) for project {ProjectId}, key {KeyPrefix}")]
-    private static partial void LogRefused(ILogger logger, string code, int status, string? projectId, string? keyPrefix);
-
-    private static EndUser? EndUserOf(ClaimsPrincipal user) =>
-        user.FindFirstValue(ApiKeyAuthenticationHandler.EndUserIdClaim) is { } id
-            ? new EndUser(id, user.FindFirstValue(ApiKeyAuthenticationHandler.EndUserNameClaim), user.FindFirstValue(ApiKeyAuthenticationHandler.EndUserEmailClaim))
-            : null;
+    private static partial void LogRefused(ILogger logger, string code, int status, Guid projectId, string keyPrefix);
 }

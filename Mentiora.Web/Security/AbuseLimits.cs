@@ -5,49 +5,30 @@ using Mentiora.Web.Configuration;
 namespace Mentiora.Web.Security;
 
 /// <summary>
-/// The limits that keep one caller from hurting everyone: requests per key (off by default),
-/// failed authentications per IP address, and sign-in attempts per account and per address.
-/// Counted per silo, in memory: a cluster of N silos allows up to N times as much.
+/// The limits on guessing: failed authentications per IP address, and sign-in attempts per
+/// account and per address. Counted per silo, in memory: a cluster of N silos allows up to N
+/// times as much. (The per-key request rate is ASP.NET Core's rate limiter, see <see cref="KeyRateLimit"/>.)
 /// </summary>
+/// <remarks>
+/// These stay beside the middleware rather than in it: the middleware takes a permit before the
+/// request runs, but failed authentications are known only after the key was checked (good keys
+/// must cost nothing), and a sign-in counts against the account named in the form, read by the page.
+/// </remarks>
 public sealed class AbuseLimits : IDisposable
 {
-    private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+    /// <summary>How long a spent budget takes to refill: the window of every limit here.</summary>
+    public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
-    private readonly PartitionedRateLimiter<Guid>? _perKey;
     private readonly PartitionedRateLimiter<IPAddress> _failedAuthentications;
     private readonly PartitionedRateLimiter<string> _signInsPerAccount;
     private readonly PartitionedRateLimiter<IPAddress> _signInsPerAddress;
 
     public AbuseLimits(IConfiguration configuration)
     {
-        var perKey = configuration.GetValue(SettingKeys.KeyRequestsPerSecond, 0);
-        if (perKey > 0)
-        {
-            _perKey = PartitionedRateLimiter.Create<Guid, Guid>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = perKey,
-                TokensPerPeriod = perKey,
-                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                QueueLimit = 0,
-            }));
-        }
-
         _failedAuthentications = PerMinute<IPAddress>(configuration.GetValue(SettingKeys.FailedAuthenticationsPerIpPerMinute, 300));
         var signIns = configuration.GetValue(SettingKeys.SignInAttemptsPerMinute, 10);
         _signInsPerAccount = PerMinute<string>(signIns);
         _signInsPerAddress = PerMinute<IPAddress>(signIns * 3);
-    }
-
-    /// <summary>Takes one request from the key's budget; false when the key is over its rate.</summary>
-    public bool TryKeyRequest(Guid keyId)
-    {
-        if (_perKey is null)
-        {
-            return true;
-        }
-
-        using var lease = _perKey.AttemptAcquire(keyId);
-        return lease.IsAcquired;
     }
 
     /// <summary>True while the address has failed authentication too often; its requests are refused unchecked.</summary>
@@ -73,7 +54,6 @@ public sealed class AbuseLimits : IDisposable
 
     public void Dispose()
     {
-        _perKey?.Dispose();
         _failedAuthentications.Dispose();
         _signInsPerAccount.Dispose();
         _signInsPerAddress.Dispose();
@@ -84,7 +64,7 @@ public sealed class AbuseLimits : IDisposable
         PartitionedRateLimiter.Create<T, T>(partition => RateLimitPartition.GetFixedWindowLimiter(partition, _ => new FixedWindowRateLimiterOptions
         {
             PermitLimit = Math.Max(1, permits),
-            Window = Minute,
+            Window = Window,
             QueueLimit = 0,
         }));
 }
