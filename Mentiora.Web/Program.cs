@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Mentiora.Grains;
@@ -13,7 +12,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
@@ -158,21 +156,13 @@ app.UseForwardedHeaders();
 app.UseMiddleware<SecurityHeadersMiddleware>();
 
 // Browsers may send traces from other origins; the key decides which (see IngestionCors).
-app.UseWhen(context => context.Request.Path.StartsWithSegments("/api/v1/traces"), traces => traces.UseCors(IngestionCors.PolicyName));
+app.UseIngestionCors();
 
-// API errors are JSON in the SDKs' shape, whatever produced them.
-app.UseWhen(IsApiRequest, api =>
-{
-    api.UseExceptionHandler(new ExceptionHandlerOptions
-    {
-        ExceptionHandler = WriteApiException,
-        // A silo failing over or a database restarting is expected: WriteApiException logs one warning, not a stack trace.
-        SuppressDiagnosticsCallback = context => IsUnavailability(context.Exception),
-    });
-    api.UseStatusCodePages(context => WriteApiStatus(context.HttpContext));
-});
+// API errors are JSON in the SDKs' shape, whatever produced them (see ApiErrorHandling).
+app.UseApiErrors();
+
 // Dashboard errors get a page a person can read; an htmx request gets the status as it is.
-app.UseWhen(context => !IsApiRequest(context) && !context.Request.IsHtmx(), web => web.UseStatusCodePagesWithReExecute("/status/{0}"));
+app.UseWhen(context => !ApiErrorHandling.IsApiRequest(context) && !context.Request.IsHtmx(), web => web.UseStatusCodePagesWithReExecute("/status/{0}"));
 app.UseStaticFiles();
 app.UseRouting();
 app.UseAuthentication();
@@ -191,30 +181,6 @@ app.MapOrleansDashboard("/ops/orleans").RequireAuthorization(OperatorPolicy.Name
 await KeyRingBootstrap.EnsureKeyAsync(app.Services, storage);
 
 app.Run();
-
-static bool IsApiRequest(HttpContext context) => context.Request.Path.StartsWithSegments("/api");
-
-static bool IsUnavailability(Exception? failure) => failure is OrleansException or TimeoutException or DbException;
-
-static Task WriteApiException(HttpContext context)
-{
-    var failure = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-    if (!IsUnavailability(failure))
-    {
-        return ApiErrors.Internal().WriteAsync(context.Response);
-    }
-
-    context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Mentiora.Api")
-        .LogWarning("Answered 503 to {Method} {Path}: {Failure}: {Message}", context.Request.Method, context.Request.Path, failure!.GetType().Name, failure.Message);
-    return ApiErrors.Unavailable("The service is temporarily unavailable; retry shortly. Nothing was stored.").WriteAsync(context.Response);
-}
-
-static Task WriteApiStatus(HttpContext context) => context.Response.StatusCode switch
-{
-    StatusCodes.Status404NotFound => ApiErrors.NotFound(context.Request.Path).WriteAsync(context.Response),
-    StatusCodes.Status405MethodNotAllowed => ApiErrors.MethodNotAllowed(context.Request.Method).WriteAsync(context.Response),
-    _ => Task.CompletedTask,
-};
 
 static void ConfigureClustering(ISiloBuilder silo, StorageSettings storage, IConfiguration configuration)
 {

@@ -19,6 +19,8 @@ public static class IngestionCors
     /// <summary>Headers the SDKs send; server SDKs add User-Agent, which browsers may list in a preflight.</summary>
     public static readonly string[] AllowedHeaders = ["Authorization", "Content-Type", "X-Mentiora-Identity-Token", "User-Agent"];
 
+    private static readonly PathString TracesPath = new("/api/v1/traces");
+
     // Browsers cache the preflight this long, sparing a round trip per trace.
     private static readonly TimeSpan PreflightMaxAge = TimeSpan.FromMinutes(10);
 
@@ -28,6 +30,10 @@ public static class IngestionCors
         services.AddCors(options => options.AddPolicy(PolicyName, Configure));
         return services.Replace(ServiceDescriptor.Transient<ICorsService, IngestionCorsService>());
     }
+
+    /// <summary>Applies the policy to the trace endpoint only.</summary>
+    public static IApplicationBuilder UseIngestionCors(this IApplicationBuilder app) =>
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(TracesPath), traces => traces.UseCors(PolicyName));
 
     private static void Configure(CorsPolicyBuilder policy) => policy
         // Echoing every origin (never "*") keeps Vary: Origin on the answers, so a shared cache
