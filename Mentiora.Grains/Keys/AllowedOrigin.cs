@@ -13,36 +13,13 @@ namespace Mentiora.Grains.Keys;
 /// </remarks>
 public sealed record AllowedOrigin
 {
-    // The longest a DNS name can be; anything longer was not typed as an origin.
-    private const int MaxLength = 253;
+    /// <summary>The longest a DNS name can be; anything longer was not typed as an origin.</summary>
+    public const int MaxLength = 253;
 
     private const int MaxLabelLength = 63;
-    private const string OnlyOrigin = "an origin is only scheme://host[:port], like https://app.example.com.";
 
-    private const string EmptyInput = "Enter an origin, like https://app.example.com.";
-    private const string TooLong = "An origin can be at most 253 characters long.";
-    private const string BareWildcard =
-        "A bare * would accept traces from any website; name the site instead, like https://app.example.com or https://*.example.com.";
-    private const string MissingScheme = "Start with https:// or http://, like https://app.example.com.";
-    private const string UserInfo = "Remove the user name and password before @: " + OnlyOrigin;
-    private const string PathPresent = "Remove the path: " + OnlyOrigin;
-    private const string QueryPresent = "Remove the query (from ? onwards): " + OnlyOrigin;
-    private const string FragmentPresent = "Remove the fragment (from # onwards): " + OnlyOrigin;
-    private const string MissingHost = "Add a host after the scheme, like https://app.example.com.";
-    private const string InvalidPort = "The port must be a number from 1 to 65535, like https://app.example.com:8443.";
-    private const string Ipv6NeedsBrackets = "Put an IPv6 address in square brackets, like http://[::1]:8080.";
-    private const string InvalidIpv6 = "Enter a valid IPv6 address in square brackets, like http://[::1]:8080.";
-    private const string InvalidIpv4 = "Write an IP address as four numbers from 0 to 255, like http://127.0.0.1:3000.";
-    private const string EmptyLabel = "The host has an empty part between dots; remove the extra dot.";
-    private const string HostWithSpaces = "The host cannot contain spaces; use only letters, digits, hyphens and dots, like app.example.com.";
-    private const string HyphenAtEdge = "A part of the host cannot start or end with a hyphen.";
-    private const string LabelTooLong = "Each part of the host between dots can be at most 63 characters.";
-    private const string InvalidIdn = "The host is not a valid international domain name.";
-    private const string WildcardPlacement = "A wildcard * can only be the whole first part of the host, like https://*.example.com.";
-    private const string WildcardTooBroad =
-        "A wildcard needs at least two parts after it, like https://*.example.com; https://*.com would accept every .com website.";
-    private const string WildcardOnIp = "A wildcard cannot be used with an IP address; list each address on its own.";
-
+    private const string SchemeSeparator = "://";
+    private const string WildcardMarker = "://*.";
     private AllowedOrigin(string scheme, string host, int? port, bool isWildcard)
     {
         Scheme = scheme;
@@ -67,54 +44,79 @@ public sealed record AllowedOrigin
     public override string ToString() =>
         $"{Scheme}://{(IsWildcard ? "*." : string.Empty)}{Host}{(Port is { } port ? ":" + port.ToString(CultureInfo.InvariantCulture) : string.Empty)}";
 
-    /// <summary>Parses an origin a person typed, giving a sentence that says what to fix when it is refused.</summary>
-    public static bool TryParse(string? input, [NotNullWhen(true)] out AllowedOrigin? origin, [NotNullWhen(false)] out string? error) =>
+    /// <summary>Parses an origin a person typed; when it is refused, says which rule it broke.</summary>
+    public static bool TryParse(string? input, [NotNullWhen(true)] out AllowedOrigin? origin, [NotNullWhen(false)] out OriginError? error) =>
         TryParse(input, saving: true, out origin, out error);
 
-    /// <summary>True when the value of a browser's <c>Origin</c> header is accepted by this origin.</summary>
+    /// <summary>True when a request origin, once normalised, is accepted by this origin.</summary>
     public bool Matches(string? requestOrigin) =>
-        TryParse(requestOrigin, saving: false, out var request, out _) && Covers(request);
+        TryParse(requestOrigin, saving: false, out var request, out _) && Accepts(ToString(), request.ToString());
 
-    /// <summary>True when any of the saved origins accepts the value of a browser's <c>Origin</c> header.</summary>
-    public static bool MatchesAny(IEnumerable<string> allowedOrigins, string? requestOrigin)
+    /// <summary>True when any of the saved origins accepts a request origin, both normalised first.</summary>
+    public static bool MatchesAny(IEnumerable<string> allowedOrigins, string? requestOrigin) =>
+        TryParse(requestOrigin, saving: false, out var request, out _)
+        && CanonicalForms(allowedOrigins).Any(allowed => Accepts(allowed, request.ToString()));
+
+    /// <summary>
+    /// The normalised forms of saved origins, leaving out any that no longer parse (hand-edited, or
+    /// saved under older rules): those accept nothing.
+    /// </summary>
+    public static string[] CanonicalForms(IEnumerable<string> allowedOrigins)
     {
         ArgumentNullException.ThrowIfNull(allowedOrigins);
+        return allowedOrigins
+            .Select(allowed => TryParse(allowed, saving: true, out var origin, out _) ? origin.ToString() : null)
+            .OfType<string>()
+            .ToArray();
+    }
 
-        if (!TryParse(requestOrigin, saving: false, out var request, out _))
+    /// <summary>
+    /// True when the value of a browser's <c>Origin</c> header is accepted by a normalised origin
+    /// (see <see cref="CanonicalForms"/>). Browsers send origins already normalised, so this
+    /// compares strings only: exactly, or for a wildcard, as a subdomain of the part after <c>*</c>
+    /// with the same scheme and port.
+    /// </summary>
+    public static bool Accepts(string canonicalAllowed, string? requestOrigin)
+    {
+        ArgumentNullException.ThrowIfNull(canonicalAllowed);
+        if (requestOrigin is null)
         {
             return false;
         }
 
-        foreach (var allowed in allowedOrigins)
+        var wildcard = canonicalAllowed.IndexOf(WildcardMarker, StringComparison.Ordinal);
+        if (wildcard < 0)
         {
-            // A stored value that no longer parses (hand-edited, or saved under older rules) accepts nothing.
-            if (TryParse(allowed, saving: true, out var origin, out _) && origin.Covers(request))
+            return string.Equals(canonicalAllowed, requestOrigin, StringComparison.Ordinal);
+        }
+
+        var scheme = canonicalAllowed.AsSpan(0, wildcard + SchemeSeparator.Length);
+        var suffix = canonicalAllowed.AsSpan(wildcard + WildcardMarker.Length - 1);
+        var request = requestOrigin.AsSpan();
+        if (request.Length <= scheme.Length + suffix.Length || !request.StartsWith(scheme, StringComparison.Ordinal)
+            || !request.EndsWith(suffix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        // The suffix starts with its dot, which is what keeps evilexample.com out of *.example.com and,
+        // with the length check above, the apex out. What comes before it must be host labels only:
+        // a ':', '/' or '@' there would mean the suffix is not where the host ends.
+        var subdomains = request[scheme.Length..^suffix.Length];
+        if (subdomains[0] == '.' || subdomains[^1] == '.')
+        {
+            return false;
+        }
+
+        foreach (var c in subdomains)
+        {
+            if (!char.IsAsciiLetterLower(c) && !char.IsAsciiDigit(c) && c is not ('-' or '.'))
             {
-                return true;
+                return false;
             }
         }
 
-        return false;
-    }
-
-    private bool Covers(AllowedOrigin request)
-    {
-        if (request.Scheme != Scheme || request.Port != Port)
-        {
-            return false;
-        }
-
-        if (!IsWildcard)
-        {
-            return request.Host == Host;
-        }
-
-        // The dot before the suffix is what keeps evilexample.com out of *.example.com,
-        // and the extra length is what keeps the apex out.
-        var requestHost = request.Host;
-        return requestHost.Length > Host.Length + 1
-            && requestHost.EndsWith(Host, StringComparison.Ordinal)
-            && requestHost[requestHost.Length - Host.Length - 1] == '.';
+        return true;
     }
 
     /// <remarks>
@@ -125,28 +127,28 @@ public sealed record AllowedOrigin
         string? input,
         bool saving,
         [NotNullWhen(true)] out AllowedOrigin? origin,
-        [NotNullWhen(false)] out string? error)
+        [NotNullWhen(false)] out OriginError? error)
     {
         var text = input.AsSpan().Trim();
         if (text.IsEmpty)
         {
-            return Refuse(EmptyInput, out origin, out error);
+            return Refuse(new OriginError(OriginProblem.EmptyInput), out origin, out error);
         }
 
         if (text.Length > MaxLength)
         {
-            return Refuse(TooLong, out origin, out error);
+            return Refuse(new OriginError(OriginProblem.TooLong), out origin, out error);
         }
 
         if (text is "*")
         {
-            return Refuse(BareWildcard, out origin, out error);
+            return Refuse(new OriginError(OriginProblem.BareWildcard), out origin, out error);
         }
 
         var schemeEnd = text.IndexOf("://".AsSpan());
         if (schemeEnd <= 0 || !IsSchemeSyntax(text[..schemeEnd]))
         {
-            return Refuse(MissingScheme, out origin, out error);
+            return Refuse(new OriginError(OriginProblem.MissingScheme), out origin, out error);
         }
 
         var schemeText = text[..schemeEnd];
@@ -161,8 +163,7 @@ public sealed record AllowedOrigin
         }
         else
         {
-            var unsupported = $"Only https:// and http:// origins are supported, not {schemeText.ToString().ToLowerInvariant()}://.";
-            return Refuse(unsupported, out origin, out error);
+            return Refuse(new OriginError(OriginProblem.UnsupportedScheme, schemeText.ToString().ToLowerInvariant()), out origin, out error);
         }
 
         var afterScheme = text[(schemeEnd + 3)..];
@@ -172,7 +173,7 @@ public sealed record AllowedOrigin
         // Checked before the rest because with userinfo present the host and port cannot be told apart.
         if (authority.Contains('@'))
         {
-            return Refuse(UserInfo, out origin, out error);
+            return Refuse(new OriginError(OriginProblem.UserInfo), out origin, out error);
         }
 
         if (authorityEnd >= 0)
@@ -219,10 +220,10 @@ public sealed record AllowedOrigin
         return true;
     }
 
-    private static bool Refuse(string message, [NotNullWhen(true)] out AllowedOrigin? origin, [NotNullWhen(false)] out string? error)
+    private static bool Refuse(OriginError problem, [NotNullWhen(true)] out AllowedOrigin? origin, [NotNullWhen(false)] out OriginError? error)
     {
         origin = null;
-        error = message;
+        error = problem;
         return false;
     }
 
@@ -244,7 +245,7 @@ public sealed record AllowedOrigin
         return true;
     }
 
-    private static string DescribeTail(ReadOnlySpan<char> tail)
+    private static OriginError DescribeTail(ReadOnlySpan<char> tail)
     {
         if (tail[0] == '/')
         {
@@ -252,22 +253,22 @@ public sealed record AllowedOrigin
             var afterSlash = tail[1..];
             if (afterSlash.IsEmpty || afterSlash[0] is not ('?' or '#'))
             {
-                return PathPresent;
+                return new OriginError(OriginProblem.PathPresent);
             }
 
             tail = afterSlash;
         }
 
-        return tail[0] == '?' ? QueryPresent : FragmentPresent;
+        return tail[0] == '?' ? new OriginError(OriginProblem.QueryPresent) : new OriginError(OriginProblem.FragmentPresent);
     }
 
-    private static string? SplitHostAndPort(ReadOnlySpan<char> authority, out ReadOnlySpan<char> host, out ReadOnlySpan<char> port)
+    private static OriginError? SplitHostAndPort(ReadOnlySpan<char> authority, out ReadOnlySpan<char> host, out ReadOnlySpan<char> port)
     {
         host = default;
         port = default;
         if (authority.IsEmpty)
         {
-            return MissingHost;
+            return new OriginError(OriginProblem.MissingHost);
         }
 
         if (authority[0] == '[')
@@ -275,13 +276,13 @@ public sealed record AllowedOrigin
             var close = authority.IndexOf(']');
             if (close < 0)
             {
-                return InvalidIpv6;
+                return new OriginError(OriginProblem.InvalidIpv6);
             }
 
             var afterHost = authority[(close + 1)..];
             if (!afterHost.IsEmpty && afterHost[0] != ':')
             {
-                return InvalidIpv6;
+                return new OriginError(OriginProblem.InvalidIpv6);
             }
 
             host = authority[..(close + 1)];
@@ -298,12 +299,12 @@ public sealed record AllowedOrigin
 
         if (authority[(colon + 1)..].Contains(':'))
         {
-            return LooksLikeBareIpv6(authority) ? Ipv6NeedsBrackets : InvalidPort;
+            return LooksLikeBareIpv6(authority) ? new OriginError(OriginProblem.Ipv6NeedsBrackets) : new OriginError(OriginProblem.InvalidPort);
         }
 
         host = authority[..colon];
         port = authority[colon..];
-        return host.IsEmpty ? MissingHost : null;
+        return host.IsEmpty ? new OriginError(OriginProblem.MissingHost) : null;
     }
 
     private static bool LooksLikeBareIpv6(ReadOnlySpan<char> text)
@@ -320,7 +321,7 @@ public sealed record AllowedOrigin
     }
 
     /// <param name="portText">Empty, or the colon and what follows it.</param>
-    private static string? ParsePort(ReadOnlySpan<char> portText, string scheme, out int? port)
+    private static OriginError? ParsePort(ReadOnlySpan<char> portText, string scheme, out int? port)
     {
         port = null;
         if (portText.IsEmpty)
@@ -331,7 +332,7 @@ public sealed record AllowedOrigin
         var digits = portText[1..];
         if (digits.IsEmpty || digits.Length > 5)
         {
-            return InvalidPort;
+            return new OriginError(OriginProblem.InvalidPort);
         }
 
         var value = 0;
@@ -339,7 +340,7 @@ public sealed record AllowedOrigin
         {
             if (!char.IsAsciiDigit(c))
             {
-                return InvalidPort;
+                return new OriginError(OriginProblem.InvalidPort);
             }
 
             value = (value * 10) + (c - '0');
@@ -347,7 +348,7 @@ public sealed record AllowedOrigin
 
         if (value is < 1 or > 65535)
         {
-            return InvalidPort;
+            return new OriginError(OriginProblem.InvalidPort);
         }
 
         // Browsers leave the default port out of the Origin header, so it must be left out here too to compare equal.
@@ -356,19 +357,19 @@ public sealed record AllowedOrigin
         return null;
     }
 
-    private static string? NormalizeIpv6(ReadOnlySpan<char> inside, out string host)
+    private static OriginError? NormalizeIpv6(ReadOnlySpan<char> inside, out string host)
     {
         host = string.Empty;
 
         // IPAddress also takes zone ids ("%eth0") and IPv4 text, neither of which a browser origin can carry.
         if (inside.IsEmpty || !LooksLikeBareIpv6(inside) || !inside.Contains(':'))
         {
-            return InvalidIpv6;
+            return new OriginError(OriginProblem.InvalidIpv6);
         }
 
         if (!IPAddress.TryParse(inside, out var address) || address.AddressFamily != AddressFamily.InterNetworkV6)
         {
-            return InvalidIpv6;
+            return new OriginError(OriginProblem.InvalidIpv6);
         }
 
         // One canonical spelling, so [0:0:0:0:0:0:0:1] and [::1] are the same origin.
@@ -376,7 +377,7 @@ public sealed record AllowedOrigin
         return null;
     }
 
-    private static string? NormalizeName(ReadOnlySpan<char> text, bool saving, out string host, out bool isWildcard)
+    private static OriginError? NormalizeName(ReadOnlySpan<char> text, bool saving, out string host, out bool isWildcard)
     {
         host = string.Empty;
         isWildcard = false;
@@ -390,12 +391,12 @@ public sealed record AllowedOrigin
         {
             if (text is "*")
             {
-                return WildcardTooBroad;
+                return new OriginError(OriginProblem.WildcardTooBroad);
             }
 
             if (!saving || !text.StartsWith("*.") || text[2..].Contains('*'))
             {
-                return WildcardPlacement;
+                return new OriginError(OriginProblem.WildcardPlacement);
             }
 
             isWildcard = true;
@@ -404,19 +405,19 @@ public sealed record AllowedOrigin
 
         if (text.IsEmpty || text[0] == '.' || text[^1] == '.' || text.Contains("..", StringComparison.Ordinal))
         {
-            return EmptyLabel;
+            return new OriginError(OriginProblem.EmptyLabel);
         }
 
         foreach (var c in text)
         {
             if (char.IsWhiteSpace(c))
             {
-                return HostWithSpaces;
+                return new OriginError(OriginProblem.HostWithSpaces);
             }
 
             if (char.IsAscii(c) && !char.IsAsciiLetterOrDigit(c) && c is not ('-' or '.'))
             {
-                return $"The host cannot contain '{c}'; use only letters, digits, hyphens and dots, like app.example.com.";
+                return new OriginError(OriginProblem.InvalidHostCharacter, c.ToString());
             }
         }
 
@@ -433,7 +434,7 @@ public sealed record AllowedOrigin
             }
             catch (ArgumentException)
             {
-                return InvalidIdn;
+                return new OriginError(OriginProblem.InvalidIdn);
             }
 
             // IDNA maps the ideographic full stop to a dot, so a trailing one only shows up now.
@@ -455,25 +456,25 @@ public sealed record AllowedOrigin
             // Browsers read any name ending in a number as an IPv4 address, so only the dotted-quad form can ever match.
             if (!IsDottedQuad(ascii))
             {
-                return InvalidIpv4;
+                return new OriginError(OriginProblem.InvalidIpv4);
             }
 
             if (isWildcard)
             {
-                return WildcardOnIp;
+                return new OriginError(OriginProblem.WildcardOnIp);
             }
         }
 
         if (isWildcard && labelCount < 2)
         {
-            return WildcardTooBroad;
+            return new OriginError(OriginProblem.WildcardTooBroad);
         }
 
         host = ascii;
         return null;
     }
 
-    private static string? CheckLabels(string host, bool saving, out int labelCount)
+    private static OriginError? CheckLabels(string host, bool saving, out int labelCount)
     {
         labelCount = 0;
         foreach (var range in host.AsSpan().Split('.'))
@@ -482,31 +483,31 @@ public sealed record AllowedOrigin
             labelCount++;
             if (label.IsEmpty)
             {
-                return EmptyLabel;
+                return new OriginError(OriginProblem.EmptyLabel);
             }
 
             if (label.Length > MaxLabelLength)
             {
-                return LabelTooLong;
+                return new OriginError(OriginProblem.LabelTooLong);
             }
 
             if (label[0] == '-' || label[^1] == '-')
             {
-                return HyphenAtEdge;
+                return new OriginError(OriginProblem.HyphenAtEdge);
             }
 
             foreach (var c in label)
             {
                 if (!char.IsAsciiLetterLower(c) && !char.IsAsciiDigit(c) && c != '-')
                 {
-                    return InvalidIdn;
+                    return new OriginError(OriginProblem.InvalidIdn);
                 }
             }
 
             // Only worth checking when saving: a request host equal to a saved one is valid because the saved one was.
             if (saving && label.StartsWith("xn--") && !IsValidPunycode(label))
             {
-                return InvalidIdn;
+                return new OriginError(OriginProblem.InvalidIdn);
             }
         }
 

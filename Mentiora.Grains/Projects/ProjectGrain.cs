@@ -30,6 +30,9 @@ public sealed class ProjectGrain(
 
     // Unprotected signing keys, kept only in memory: unprotecting on every browser request would cost more than the check.
     private readonly Dictionary<Guid, byte[]> _signingKeys = [];
+    // Saved origins in their normalised form, worked out once per key and activation, so a browser
+    // request only compares strings; a value that no longer parses is left out and accepts nothing.
+    private readonly Dictionary<Guid, string[]> _acceptedOrigins = [];
     private IGrainTimer? _lastUsedFlush;
     private bool _lastUsedUnsaved;
 
@@ -144,6 +147,7 @@ public sealed class ProjectGrain(
         // whatever happens to the directory entries afterwards.
         Keys.Remove(stored);
         _signingKeys.Remove(stored.Id);
+        _acceptedOrigins.Remove(stored.Id);
         await project.WriteStateAsync();
         await ReleaseDirectoryEntries(stored, new KeyOwner(this.GetPrimaryKey(), stored.Id));
         return true;
@@ -216,16 +220,16 @@ public sealed class ProjectGrain(
         var normalized = parsed.ToString();
         if (stored.AllowedOrigins.Contains(normalized))
         {
-            return new OriginChange(OriginChangeOutcome.Unchanged, normalized, $"{normalized} is already allowed.");
+            return new OriginChange(OriginChangeOutcome.Unchanged, normalized, null);
         }
 
         if (stored.AllowedOrigins.Count >= MaxAllowedOrigins)
         {
-            return new OriginChange(OriginChangeOutcome.TooMany, normalized,
-                $"A key can allow at most {MaxAllowedOrigins} origins. Remove one, or use a wildcard like https://*.example.com.");
+            return new OriginChange(OriginChangeOutcome.TooMany, normalized, null);
         }
 
         stored.AllowedOrigins.Add(normalized);
+        _acceptedOrigins.Remove(stored.Id);
         await project.WriteStateAsync();
         return new OriginChange(OriginChangeOutcome.Done, normalized, null);
     }
@@ -240,9 +244,10 @@ public sealed class ProjectGrain(
 
         if (!stored.AllowedOrigins.Remove(origin))
         {
-            return new OriginChange(OriginChangeOutcome.Unchanged, origin, $"{origin} is not one of this key's origins.");
+            return new OriginChange(OriginChangeOutcome.Unchanged, origin, null);
         }
 
+        _acceptedOrigins.Remove(stored.Id);
         await project.WriteStateAsync();
         return new OriginChange(OriginChangeOutcome.Done, origin, null);
     }
@@ -255,7 +260,7 @@ public sealed class ProjectGrain(
             return Refuse(BrowserAuthenticationOutcome.UnknownKey, null);
         }
 
-        if (!AllowedOrigin.MatchesAny(stored.AllowedOrigins, origin))
+        if (!AcceptedOrigins(stored).Any(allowed => AllowedOrigin.Accepts(allowed, origin)))
         {
             return Refuse(BrowserAuthenticationOutcome.OriginNotAllowed, null);
         }
@@ -360,6 +365,17 @@ public sealed class ProjectGrain(
             FlushLastUsed,
             new GrainTimerCreationOptions(LastUsedFlushInterval, LastUsedFlushInterval) { KeepAlive = false });
         return new AuthenticatedApiKey(this.GetPrimaryKey(), stored.Id, stored.Prefix);
+    }
+
+    private string[] AcceptedOrigins(StoredApiKey stored)
+    {
+        if (!_acceptedOrigins.TryGetValue(stored.Id, out var origins))
+        {
+            origins = AllowedOrigin.CanonicalForms(stored.AllowedOrigins);
+            _acceptedOrigins[stored.Id] = origins;
+        }
+
+        return origins;
     }
 
     private byte[] SigningKey(StoredApiKey stored)

@@ -1,4 +1,5 @@
 using Mentiora.Grains.Keys;
+using Mentiora.Web.Pages.Projects;
 
 namespace Mentiora.Tests.Grains;
 
@@ -73,7 +74,7 @@ public sealed class AllowedOriginTests
     [InlineData("http://localhost:3000", "http://127.0.0.1:3000", false)] // names are compared, not resolved
     public void ASavedOriginMatchesOnlyTheRequestOriginsItNames(string allowed, string? requestOrigin, bool expected)
     {
-        Assert.True(AllowedOrigin.TryParse(allowed, out var origin, out var error), error);
+        Assert.True(AllowedOrigin.TryParse(allowed, out var origin, out var error), error?.ToString());
 
         Assert.Equal(expected, origin.Matches(requestOrigin));
         Assert.Equal(expected, AllowedOrigin.MatchesAny([origin.ToString()], requestOrigin));
@@ -139,7 +140,8 @@ public sealed class AllowedOriginTests
     [InlineData("http://[*::1]", "IPv6")]
     public void RefusedInputsSayWhatToFix(string? input, string expectedWording)
     {
-        Assert.False(AllowedOrigin.TryParse(input, out var origin, out var error));
+        Assert.False(AllowedOrigin.TryParse(input, out var origin, out var problem));
+        var error = OriginMessages.Describe(problem);
 
         Assert.Null(origin);
         Assert.Contains(expectedWording, error, StringComparison.Ordinal);
@@ -154,9 +156,9 @@ public sealed class AllowedOriginTests
         var tooLong = longest + "x";
 
         Assert.Equal(253, longest.Length);
-        Assert.True(AllowedOrigin.TryParse(longest, out _, out var error), error);
-        Assert.False(AllowedOrigin.TryParse(tooLong, out _, out error));
-        Assert.Contains("253 characters", error, StringComparison.Ordinal);
+        Assert.True(AllowedOrigin.TryParse(longest, out _, out var problem), problem?.ToString());
+        Assert.False(AllowedOrigin.TryParse(tooLong, out _, out problem));
+        Assert.Contains("253 characters", OriginMessages.Describe(problem), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -190,7 +192,7 @@ public sealed class AllowedOriginTests
     [InlineData("https://a-b--c.example.com", "https://a-b--c.example.com")]
     public void AcceptedInputsAreSavedInTheirNormalisedForm(string input, string normalised)
     {
-        Assert.True(AllowedOrigin.TryParse(input, out var origin, out var error), error);
+        Assert.True(AllowedOrigin.TryParse(input, out var origin, out var error), error?.ToString());
 
         Assert.Null(error);
         Assert.Equal(normalised, origin.ToString());
@@ -250,5 +252,39 @@ public sealed class AllowedOriginTests
     public void NoSavedOriginsMeansNoRequestIsAccepted()
     {
         Assert.False(AllowedOrigin.MatchesAny([], "https://app.example.com"));
+    }
+
+    [Theory]
+    [InlineData("https://app.example.com", "https://app.example.com", true)]
+    [InlineData("https://*.example.com", "https://a.example.com", true)]
+    [InlineData("https://*.example.com", "https://a.b.example.com", true)]
+    [InlineData("https://*.example.com:8443", "https://a.example.com:8443", true)]
+    [InlineData("http://[::1]:8080", "http://[::1]:8080", true)]
+    [InlineData("https://*.example.com", "https://example.com", false)]
+    [InlineData("https://*.example.com", "https://evilexample.com", false)]
+    [InlineData("https://*.example.com", "https://.example.com", false)]
+    [InlineData("https://*.example.com", "https://a..example.com", false)]
+    [InlineData("https://*.example.com", "http://a.example.com", false)]
+    [InlineData("https://*.example.com", "https://a.example.com:8443", false)]
+    [InlineData("https://*.example.com:8443", "https://a.example.com", false)]
+    [InlineData("https://app.example.com", "https://app.example.com:8443", false)]
+    [InlineData("https://app.example.com", "http://app.example.com", false)]
+    [InlineData("https://*.example.com", "https://user@a.example.com", false)]
+    [InlineData("https://*.example.com", "https://evil.com/.example.com", false)]
+    [InlineData("https://*.example.com", "https://evil.com:1.example.com", false)]
+    [InlineData("https://*.example.com", "https://*.example.com", false)]
+    [InlineData("https://app.example.com", null, false)]
+    [InlineData("https://app.example.com", "", false)]
+    public void ABrowsersOriginIsComparedAsAStringWithTheNormalisedForm(string canonicalAllowed, string? requestOrigin, bool expected)
+    {
+        Assert.Equal(expected, AllowedOrigin.Accepts(canonicalAllowed, requestOrigin));
+    }
+
+    [Fact]
+    public void OnlySavedOriginsThatStillParseAreComparedWith()
+    {
+        Assert.Equal(
+            ["https://app.example.com", "https://*.example.com"],
+            AllowedOrigin.CanonicalForms(["HTTPS://App.Example.com:443", "https://*.com", "not an origin", "https://*.EXAMPLE.com"]));
     }
 }

@@ -3,6 +3,7 @@ using Mentiora.Grains.KeyDirectory;
 using Mentiora.Grains.Keys;
 using Mentiora.Grains.Projects;
 using Mentiora.Tests.Infrastructure;
+using Mentiora.Web.Pages.Projects;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
 
@@ -233,7 +234,7 @@ public sealed class ProjectGrainTests(GrainClusterFixture cluster) : IClassFixtu
         Assert.Equal(new OriginChange(OriginChangeOutcome.Done, "https://app.example.com", null), first);
         Assert.Equal(OriginChangeOutcome.Unchanged, again.Outcome);
         Assert.Equal(OriginChangeOutcome.Invalid, invalid.Outcome);
-        Assert.False(string.IsNullOrWhiteSpace(invalid.Error));
+        Assert.False(string.IsNullOrWhiteSpace(OriginMessages.ErrorFor(invalid, added: true)));
         Assert.Equal(OriginChangeOutcome.TooMany, tooMany.Outcome);
         Assert.Equal(ProjectGrain.MaxAllowedOrigins, (await Keys(project))[0].AllowedOrigins.Count);
         Assert.Equal(OriginChangeOutcome.Done, (await project.RemoveAllowedOrigin(Owner, key.Summary.Id, "https://app.example.com")).Outcome);

@@ -36,9 +36,6 @@ public sealed class TraceWriter : BackgroundService
         metrics.QueueDepth = () => Volatile.Read(ref _queued);
     }
 
-    /// <summary>Queues one trace and completes when it is committed, or at once when it cannot be accepted.</summary>
-    public Task<TraceWriteOutcome> WriteAsync(TraceRecord trace) => WriteAsync([trace]);
-
     /// <summary>Queues traces that are stored together or not at all, and completes when they are committed.</summary>
     public Task<TraceWriteOutcome> WriteAsync(IReadOnlyList<TraceRecord> traces)
     {

@@ -1,3 +1,4 @@
+using Mentiora.Grains.Keys;
 using Mentiora.Grains.Projects;
 
 namespace Mentiora.Web.Pages.Projects;
@@ -10,6 +11,13 @@ public static class KeyLabels
 
     /// <summary>The key's prefix as the list shows it: only the first 8 characters, then an ellipsis.</summary>
     public static string MaskedPrefix(ApiKeySummary key) => key.Prefix + "…";
+
+    // As many characters of the random part as a secret key's prefix shows: enough to tell keys apart.
+    private const int PublishableCharactersShown = ApiKeyMaterial.PrefixLength;
+
+    /// <summary>The publishable key as the list shows it: <c>pk_live_</c> and its first characters, then an ellipsis.</summary>
+    public static string MaskedPublishableKey(ApiKeySummary key) =>
+        key.PublishableKey[..(ApiKeyMaterial.PublishablePrefix.Length + PublishableCharactersShown)] + "…";
 
     /// <summary>"Production (AbCdEfGh…)".</summary>
     public static string Describe(ApiKeySummary key) =>

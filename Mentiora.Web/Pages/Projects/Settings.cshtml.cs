@@ -207,9 +207,8 @@ public sealed class SettingsModel(IGrainFactory grains, TimeProvider clock) : Pa
         }
 
         var failed = change.Outcome != OriginChangeOutcome.Done;
-        var notice = failed ? null : added ? $"Added {change.Origin}." : $"Removed {change.Origin}.";
         OriginsKeyId = keyId;
-        Origins = new OriginsView(key, BaseUrl, failed ? input : null, change.Error, notice);
+        Origins = new OriginsView(key, BaseUrl, failed ? input : null, OriginMessages.ErrorFor(change, added), failed ? null : OriginMessages.Done(change, added));
         var status = failed ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status200OK;
         return WithStatus(IsHtmx ? Partial("_OriginsDialog", Origins) : Page(), status);
     }

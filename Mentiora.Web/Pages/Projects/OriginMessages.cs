@@ -1,0 +1,67 @@
+using Mentiora.Grains.Keys;
+using Mentiora.Grains.Projects;
+
+namespace Mentiora.Web.Pages.Projects;
+
+/// <summary>What the Allowed origins dialog says about a typed origin and about each change to a key's origins.</summary>
+public static class OriginMessages
+{
+    private const string OnlyOrigin = "an origin is only scheme://host[:port], like https://app.example.com.";
+
+    /// <summary>The sentence that says what to fix in a refused origin.</summary>
+    public static string Describe(OriginError error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return error.Problem switch
+        {
+            OriginProblem.EmptyInput => "Enter an origin, like https://app.example.com.",
+            OriginProblem.TooLong => $"An origin can be at most {AllowedOrigin.MaxLength} characters long.",
+            OriginProblem.BareWildcard =>
+                "A bare * would accept traces from any website; name the site instead, like https://app.example.com or https://*.example.com.",
+            OriginProblem.MissingScheme => "Start with https:// or http://, like https://app.example.com.",
+            OriginProblem.UnsupportedScheme => $"Only https:// and http:// origins are supported, not {error.Detail}://.",
+            OriginProblem.UserInfo => "Remove the user name and password before @: " + OnlyOrigin,
+            OriginProblem.PathPresent => "Remove the path: " + OnlyOrigin,
+            OriginProblem.QueryPresent => "Remove the query (from ? onwards): " + OnlyOrigin,
+            OriginProblem.FragmentPresent => "Remove the fragment (from # onwards): " + OnlyOrigin,
+            OriginProblem.MissingHost => "Add a host after the scheme, like https://app.example.com.",
+            OriginProblem.InvalidPort => "The port must be a number from 1 to 65535, like https://app.example.com:8443.",
+            OriginProblem.Ipv6NeedsBrackets => "Put an IPv6 address in square brackets, like http://[::1]:8080.",
+            OriginProblem.InvalidIpv6 => "Enter a valid IPv6 address in square brackets, like http://[::1]:8080.",
+            OriginProblem.InvalidIpv4 => "Write an IP address as four numbers from 0 to 255, like http://127.0.0.1:3000.",
+            OriginProblem.EmptyLabel => "The host has an empty part between dots; remove the extra dot.",
+            OriginProblem.HostWithSpaces => "The host cannot contain spaces; use only letters, digits, hyphens and dots, like app.example.com.",
+            OriginProblem.InvalidHostCharacter =>
+                $"The host cannot contain '{error.Detail}'; use only letters, digits, hyphens and dots, like app.example.com.",
+            OriginProblem.HyphenAtEdge => "A part of the host cannot start or end with a hyphen.",
+            OriginProblem.LabelTooLong => "Each part of the host between dots can be at most 63 characters.",
+            OriginProblem.InvalidIdn => "The host is not a valid international domain name.",
+            OriginProblem.WildcardPlacement => "A wildcard * can only be the whole first part of the host, like https://*.example.com.",
+            OriginProblem.WildcardTooBroad =>
+                "A wildcard needs at least two parts after it, like https://*.example.com; https://*.com would accept every .com website.",
+            OriginProblem.WildcardOnIp => "A wildcard cannot be used with an IP address; list each address on its own.",
+            _ => throw new ArgumentOutOfRangeException(nameof(error), error.Problem, null),
+        };
+    }
+
+    /// <summary>Why a change was refused, or null when it was made.</summary>
+    public static string? ErrorFor(OriginChange change, bool added)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return change.Outcome switch
+        {
+            OriginChangeOutcome.Invalid => Describe(change.Error!),
+            OriginChangeOutcome.Unchanged => added ? $"{change.Origin} is already allowed." : $"{change.Origin} is not one of this key's origins.",
+            OriginChangeOutcome.TooMany =>
+                $"A key can allow at most {ProjectGrain.MaxAllowedOrigins} origins. Remove one, or use a wildcard like https://*.example.com.",
+            _ => null,
+        };
+    }
+
+    /// <summary>What the dialog confirms after a change was made.</summary>
+    public static string Done(OriginChange change, bool added)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return added ? $"Added {change.Origin}." : $"Removed {change.Origin}.";
+    }
+}
