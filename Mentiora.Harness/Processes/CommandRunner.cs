@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Mentiora.Tests.Infrastructure;
+namespace Mentiora.Harness.Processes;
 
-/// <summary>Runs the command-line tools the test infrastructure needs, failing loudly with their output.</summary>
-internal static class CommandRunner
+/// <summary>Runs the command-line tools the harness needs (pg_ctl, nginx, apt-get), failing loudly with their output.</summary>
+/// <remarks>Usage: <c>var output = await CommandRunner.RunAsync("nginx", ["-t", "-c", conf]);</c></remarks>
+public static class CommandRunner
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
 
