@@ -1,0 +1,1 @@
+return await Mentiora.Harness.Cli.CommandLine.RunAsync(args);
