@@ -13,13 +13,12 @@ public sealed class RowCheck(IRowCounter counter, IReadOnlyList<Uri> silos)
     private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>The rows and the writer's counters before a run.</summary>
-    public async Task<(long Rows, WriterSnapshot Writer)> BeforeAsync() => (await SettledRowsAsync(), await WriterSnapshot.ScrapeAsync(silos));
+    public Task<(long Rows, WriterSnapshot Writer)> BeforeAsync() => SettledAsync();
 
     /// <summary>Checks the run; the text goes into runs.tsv ("ok ..." or "FAIL ..." followed by the writer's numbers).</summary>
     public async Task<RowCheckResult> AfterAsync(string label, long acknowledged, long unanswered, (long Rows, WriterSnapshot Writer) before)
     {
-        var rowsAfter = await SettledRowsAsync();
-        var writerAfter = await WriterSnapshot.ScrapeAsync(silos);
+        var (rowsAfter, writerAfter) = await SettledAsync();
         var stored = rowsAfter - before.Rows;
         var appAccepted = (long)Math.Round(writerAfter.Accepted - before.Writer.Accepted);
         var ok = stored == appAccepted && stored >= acknowledged && stored <= acknowledged + unanswered;
@@ -33,27 +32,25 @@ public sealed class RowCheck(IRowCounter counter, IReadOnlyList<Uri> silos)
         return new RowCheckResult(ok, text, WriterSnapshot.Delta(before.Writer, writerAfter, silos.Count));
     }
 
-    // After the client stops, requests it abandoned may still be queued in the app: wait until the
-    // writer's queue is empty and the count stops moving.
-    private async Task<long> SettledRowsAsync()
+    // After the client stops, requests it abandoned may still be queued in the app, and a batch may
+    // be in its commit (out of the queue, not yet counted): wait until the queue is empty and neither
+    // the row count nor the app's count of 202s moves, and take both from that same moment.
+    private async Task<(long Rows, WriterSnapshot Writer)> SettledAsync()
     {
         var deadline = DateTime.UtcNow + SettleTimeout;
-        long? previous = null;
+        var rows = await counter.CountAsync();
+        var writer = await WriterSnapshot.ScrapeAsync(silos);
         while (true)
         {
-            var current = await counter.CountAsync();
-            if (current == previous && (await WriterSnapshot.ScrapeAsync(silos)).QueueDepth == 0)
-            {
-                return current;
-            }
-
-            if (DateTime.UtcNow >= deadline)
-            {
-                return current;
-            }
-
-            previous = current;
             await Task.Delay(200);
+            var nextWriter = await WriterSnapshot.ScrapeAsync(silos);
+            var nextRows = await counter.CountAsync();
+            var still = nextRows == rows && nextWriter.Accepted == writer.Accepted && nextWriter.QueueDepth == 0;
+            (rows, writer) = (nextRows, nextWriter);
+            if (still || DateTime.UtcNow >= deadline)
+            {
+                return (rows, writer);
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Mentiora.Bench.Output;
 
 namespace Mentiora.Bench.Measuring;
 
@@ -14,20 +15,7 @@ public sealed record WriterSnapshot(double Accepted, double Batches, double Trac
         double accepted = 0, batches = 0, traces = 0, seconds = 0, queue = 0;
         foreach (var silo in silos)
         {
-            string page;
-            try
-            {
-                page = await Http.GetStringAsync(new Uri(silo, "/metrics"));
-            }
-            catch (HttpRequestException)
-            {
-                continue;
-            }
-            catch (TaskCanceledException)
-            {
-                continue;
-            }
-
+            var page = await PageAsync(silo);
             foreach (var line in page.Split('\n'))
             {
                 accepted += ValueOf(line, "mentiora_traces_accepted_total");
@@ -58,6 +46,27 @@ public sealed record WriterSnapshot(double Accepted, double Batches, double Trac
         var elapsed = Stopwatch.GetElapsedTime(before.Timestamp, after.Timestamp).TotalSeconds;
         return string.Create(CultureInfo.InvariantCulture,
             $"commits={batches:0} mean_batch={traces / batches:0.0} mean_commit_ms={1000 * seconds / batches:0.00} writer_busy={100 * seconds / elapsed / silos:0}%");
+    }
+
+    // A silo that does not answer would count as zero and fake a mismatch (or hide one): a few
+    // tries, then the run stops.
+    private static async Task<string> PageAsync(Uri silo)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await Http.GetStringAsync(new Uri(silo, "/metrics"));
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && attempt < 3)
+            {
+                await Task.Delay(500);
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                throw new BenchFailedException($"{silo} did not answer /metrics ({e.Message})");
+            }
+        }
     }
 
     // A sample line is "name value" or "name{labels} value" (optionally a timestamp after it).
