@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Mentiora.Bench.Measuring;
 using Mentiora.Bench.Output;
 using Mentiora.Bench.Targets;
+using Mentiora.Harness.Prerequisites;
 using Npgsql;
 
 namespace Mentiora.Bench.CommitCost;
@@ -46,7 +47,7 @@ public static partial class CommitCostMeasure
             {
                 await ApplyTraceSchemaAsync(files, connectionString);
                 var scripts = WriteScripts(files, work);
-                var pgbench = Path.Combine(server.BinDirectory ?? throw new BenchFailedException("pgbench needs the server's binaries"), "pgbench");
+                var pgbench = FindPgbench(server.BinDirectory);
                 async Task<string> Latency(string script)
                 {
                     var (exitCode, output) = await ExternalProcess.Start(pgbench,
@@ -73,6 +74,22 @@ public static partial class CommitCostMeasure
         {
             System.IO.Directory.Delete(work, recursive: true);
         }
+    }
+
+    // pgbench is a client tool: Debian puts it on PATH, while the folder of initdb may hold only links to the server's tools.
+    private static string FindPgbench(string? serverBinaries)
+    {
+        if (HostTools.FindOnPath("pgbench") is { } onPath)
+        {
+            return onPath;
+        }
+
+        var pgCtl = serverBinaries is null ? null : new FileInfo(Path.Combine(serverBinaries, "pg_ctl"));
+        var realFolder = pgCtl?.LinkTarget is { } target ? Path.GetDirectoryName(Path.GetFullPath(target, serverBinaries!)) : serverBinaries;
+        var beside = realFolder is null ? null : Path.Combine(realFolder, "pgbench");
+        return beside is not null && File.Exists(beside)
+            ? beside
+            : throw new BenchFailedException("pgbench is needed; it comes with the PostgreSQL packages (Debian/Ubuntu: sudo apt-get install postgresql)");
     }
 
     // Only the trace table's scripts: the Orleans ones are not needed here.

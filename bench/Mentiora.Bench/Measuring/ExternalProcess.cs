@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Mentiora.Bench.Output;
 
 namespace Mentiora.Bench.Measuring;
 
@@ -39,7 +40,16 @@ public sealed class ExternalProcess
             info.Environment[name] = value;
         }
 
-        var process = Process.Start(info) ?? throw new InvalidOperationException($"{fileName} did not start");
+        Process process;
+        try
+        {
+            process = Process.Start(info) ?? throw new BenchFailedException($"{fileName} did not start");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new BenchFailedException($"{fileName} could not be started: {e.Message}");
+        }
+
         process.StandardInput.Close();
         var started = new ExternalProcess(process, logPath);
         process.OutputDataReceived += (_, e) => started.Append(e.Data);
