@@ -203,7 +203,9 @@ public sealed class Cluster : IAsyncDisposable
         {
             _ownPostgres = await ThrowawayPostgres.StartAsync(new ThrowawayPostgresOptions
             {
-                Directory = Path.Combine(Directory, "postgres"),
+                Directory = await PostgresUserCanEnterAsync(Directory)
+                    ? Path.Combine(Directory, "postgres")
+                    : Path.Combine("/tmp", $"mentiora-cluster-pg-{Guid.NewGuid():N}"),
                 Durable = _options.DurablePostgres,
                 // Each silo keeps pools of up to 100 connections.
                 MaxConnections = 100 + 100 * _options.Silos,
@@ -217,6 +219,22 @@ public sealed class Cluster : IAsyncDisposable
         ConnectionString = _options.DatabaseName is { } name
             ? await CreateNamedAsync(Postgres, name)
             : await Postgres.CreateDatabaseAsync("cluster");
+    }
+
+    // As root the server runs as the postgres system user, which must reach its folder; the cluster's folder may be
+    // somewhere it cannot enter (e.g. under /root), and then the server's folder goes to /tmp instead.
+    private static async Task<bool> PostgresUserCanEnterAsync(string directory)
+    {
+        if (!Prerequisites.HostTools.IsRoot) return true;
+        try
+        {
+            await CommandRunner.RunAsync("test", ["-x", directory], runAsUser: ThrowawayPostgres.ServerUser, workingDirectory: "/");
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     private static async Task<string> CreateNamedAsync(ThrowawayPostgres server, string name)

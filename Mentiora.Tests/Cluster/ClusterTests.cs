@@ -4,6 +4,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Mentiora.Harness.Silos;
 using Mentiora.Tests.Infrastructure;
 using Npgsql;
 using Xunit.Abstractions;
@@ -38,8 +39,8 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
         // browser's, sends a host's cookies to any of its ports; each silo's client posts with the token of
         // the Settings page it served.
         var cookies = new CookieContainer();
-        var onA = DashboardClient.Using(cluster.A.CreateClient(cookies));
-        var onB = DashboardClient.Using(cluster.B.CreateClient(cookies));
+        var onA = DashboardClient.Using(cluster.Silos[0].CreateClient(cookies));
+        var onB = DashboardClient.Using(cluster.Silos[1].CreateClient(cookies));
         var projectId = await onA.SignUpAsync();
         await onA.GetPageAsync(Settings(projectId));
         await onB.GetPageAsync(Settings(projectId));
@@ -60,7 +61,7 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
         var created = answers.Where(a => a.StatusCode == HttpStatusCode.OK).ToList();
         var refused = answers.Where(a => a.StatusCode == HttpStatusCode.UnprocessableEntity).ToList();
         Assert.True(created.Count + refused.Count == answers.Length,
-            $"every create should be either done (200) or refused at the limit (422); got {summary}.\n{cluster.OutputTails()}");
+            $"every create should be either done (200) or refused at the limit (422); got {summary}.\n{cluster.LogTails(30)}");
         Assert.True(created.Count == KeyLimit, $"exactly {KeyLimit} of 40 concurrent creates should succeed; got {summary}");
         Assert.All(refused, r => Assert.Contains($"already has {KeyLimit} API keys", r.Html));
         var keys = created.Select(c => CreatedKey().Match(c.Html)).ToList();
@@ -79,8 +80,8 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
     public async Task ARevokeOnOneSiloIsSeenOnTheOthersVeryNextRequest()
     {
         await using var cluster = await StartClusterAsync();
-        var onA = DashboardClient.Using(cluster.A.CreateClient());
-        using var apiOnB = cluster.B.CreateClient();
+        var onA = DashboardClient.Using(cluster.Silos[0].CreateClient());
+        using var apiOnB = cluster.Silos[1].CreateClient();
         var projectId = await onA.SignUpAsync();
         var key = await CreateKeyAsync(onA, projectId, "Production");
         // Several requests, so whatever B keeps about the key is warm before the revoke.
@@ -104,9 +105,9 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
     {
         await using var cluster = await StartClusterAsync();
         var email = DashboardClient.NewEmail();
-        var projectId = await DashboardClient.Using(cluster.A.CreateClient()).SignUpAsync(email);
+        var projectId = await DashboardClient.Using(cluster.Silos[0].CreateClient()).SignUpAsync(email);
         var jarA = new CookieContainer();
-        var onA = DashboardClient.Using(cluster.A.CreateClient(jarA));
+        var onA = DashboardClient.Using(cluster.Silos[0].CreateClient(jarA));
         await onA.GetPageAsync("/signin");
         using var signedIn = await onA.PostFormAsync("/signin", new() { ["Email"] = email, ["Password"] = DashboardClient.Password });
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
@@ -116,14 +117,14 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
         // What a browser would send to B after the load balancer switched servers: A's cookies, copied by hand
         // so the test does not depend on how a cookie jar treats two ports of one host.
         var jarB = new CookieContainer();
-        var cookiesFromA = jarA.GetCookies(cluster.A.BaseAddress);
+        var cookiesFromA = jarA.GetCookies(cluster.Silos[0].BaseAddress);
         Assert.Contains(cookiesFromA, c => c.Name == "mentiora.session");
         foreach (Cookie cookie in cookiesFromA)
         {
-            jarB.Add(cluster.B.BaseAddress, new Cookie(cookie.Name, cookie.Value, "/"));
+            jarB.Add(cluster.Silos[1].BaseAddress, new Cookie(cookie.Name, cookie.Value, "/"));
         }
 
-        using var onB = cluster.B.CreateClient(jarB);
+        using var onB = cluster.Silos[1].CreateClient(jarB);
         using var settings = await onB.GetAsync(Settings(projectId));
         Assert.True(settings.StatusCode == HttpStatusCode.OK,
             $"B should accept A's sign-in cookie and show Settings, answered {(int)settings.StatusCode} {settings.Headers.Location}");
@@ -136,7 +137,7 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
         ]));
         var created = await create.Content.ReadAsStringAsync();
         Assert.True(create.StatusCode == HttpStatusCode.OK,
-            $"B should accept a form with A's antiforgery token, answered {(int)create.StatusCode}.\n{cluster.B.OutputTail()}");
+            $"B should accept a form with A's antiforgery token, answered {(int)create.StatusCode}.\n{cluster.Silos[1].OutputTail()}");
         var key = CreatedKey().Match(created);
         Assert.True(key.Success, "the key created on B is shown");
         Assert.Contains(key.Groups[1].Value[..8] + "…", await onA.GetPageAsync(Settings(projectId)));
@@ -162,10 +163,10 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
             await AddProjectWithTwoKeysAsync(a);
         });
         var keysBornOnA = keys.Count;
-        using var apiOnA = cluster.A.CreateClient();
-        using var apiOnB = cluster.B.CreateClient();
+        using var apiOnA = cluster.Silos[0].CreateClient();
+        using var apiOnB = cluster.Silos[1].CreateClient();
         // More projects through both silos, and traces with every key through both, so grains are active on each.
-        foreach (var silo in new[] { cluster.A, cluster.B, cluster.A, cluster.B })
+        foreach (var silo in new[] { cluster.Silos[0], cluster.Silos[1], cluster.Silos[0], cluster.Silos[1] })
         {
             await AddProjectWithTwoKeysAsync(silo);
         }
@@ -180,9 +181,9 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
         }
 
         var sinceKill = Stopwatch.StartNew();
-        cluster.A.Kill();
+        cluster.Silos[0].Kill();
         // In the silos' own timestamp format, to line up with B's membership log below.
-        output.WriteLine($"{DateTime.Now:HH:mm:ss.fff} killed A (pid {cluster.A.ProcessId}) with SIGKILL");
+        output.WriteLine($"{DateTime.Now:HH:mm:ss.fff} killed A (pid {cluster.Silos[0].ProcessId}) with SIGKILL");
         var outcomes = await Task.WhenAll(keys.Select(key => UntilAcceptedAsync(apiOnB, key, sinceKill)));
 
         foreach (var (key, outcome, index) in keys.Zip(outcomes).Select((p, i) => (p.First, p.Second, i)))
@@ -194,20 +195,20 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
         var failures = outcomes.SelectMany(o => o.Failures).ToList();
         var unauthorized = failures.Where(f => f.StartsWith("401", StringComparison.Ordinal)).Distinct().ToList();
         Assert.True(unauthorized.Count == 0,
-            $"a valid key must never be refused while a silo recovers; B answered {string.Join(" | ", unauthorized)}.\n{cluster.B.OutputTail()}");
+            $"a valid key must never be refused while a silo recovers; B answered {string.Join(" | ", unauthorized)}.\n{cluster.Silos[1].OutputTail()}");
         // The SDKs retry 5xx; any other answer would make them drop the trace.
         var notRetried = failures.Where(f => !f.StartsWith("500", StringComparison.Ordinal) && !f.StartsWith("503", StringComparison.Ordinal)
             && !f.StartsWith("no answer", StringComparison.Ordinal)).Distinct().ToList();
         Assert.True(notRetried.Count == 0,
-            $"while a silo recovers only 500 or 503 may be answered; B answered {string.Join(" | ", notRetried)}.\n{cluster.B.OutputTail()}");
+            $"while a silo recovers only 500 or 503 may be answered; B answered {string.Join(" | ", notRetried)}.\n{cluster.Silos[1].OutputTail()}");
         var stuck = keys.Zip(outcomes).Where(p => p.Second.AcceptedAfter is null).ToList();
         Assert.True(stuck.Count == 0,
             $"{stuck.Count} of {keys.Count} keys were still not served by B {RecoveryDeadline.TotalSeconds:0} s after A was killed: "
-            + $"{string.Join("; ", stuck.Select(p => $"{p.First[..8]}: {Describe(p.Second.Failures)}"))}.\n{cluster.B.OutputTail()}");
+            + $"{string.Join("; ", stuck.Select(p => $"{p.First[..8]}: {Describe(p.Second.Failures)}"))}.\n{cluster.Silos[1].OutputTail()}");
         var recovery = outcomes.Max(o => o.AcceptedAfter!.Value);
         output.WriteLine($"B served every one of {keys.Count} keys {recovery.TotalSeconds:0.00} s after A was killed; "
             + $"{failures.Count} requests failed in the meantime: {Describe(failures)}.");
-        foreach (var line in cluster.B.OutputLines().Where(l => l.Contains("MembershipTableManager", StringComparison.Ordinal)))
+        foreach (var line in cluster.Silos[1].OutputLines().Where(l => l.Contains("MembershipTableManager", StringComparison.Ordinal)))
         {
             output.WriteLine($"B: {line}");
         }
@@ -217,11 +218,11 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
     public async Task AStoppingSiloStoresEveryTraceItAcknowledged()
     {
         await using var cluster = await StartClusterAsync();
-        var onA = DashboardClient.Using(cluster.A.CreateClient());
+        var onA = DashboardClient.Using(cluster.Silos[0].CreateClient());
         var email = DashboardClient.NewEmail();
         var projectId = await onA.SignUpAsync(email);
         var key = await CreateKeyAsync(onA, projectId, "Production");
-        using var apiOnA = cluster.A.CreateClient();
+        using var apiOnA = cluster.Silos[0].CreateClient();
         var traces = Enumerable.Range(0, 400).Select(_ => TraceEvents.Valid()).ToArray();
         var answers = new HttpStatusCode?[traces.Length];
         var sent = 0;
@@ -248,19 +249,19 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
             await Task.Delay(5);
         }
 
-        using (var term = Process.Start("kill", ["-TERM", cluster.A.ProcessId.ToString(CultureInfo.InvariantCulture)]))
+        using (var term = Process.Start("kill", ["-TERM", cluster.Silos[0].ProcessId.ToString(CultureInfo.InvariantCulture)]))
         {
             await term.WaitForExitAsync();
         }
 
         await Task.WhenAll(clients);
         var deadline = Stopwatch.StartNew();
-        while (!cluster.A.HasExited && deadline.Elapsed < RecoveryDeadline)
+        while (!cluster.Silos[0].HasExited && deadline.Elapsed < RecoveryDeadline)
         {
             await Task.Delay(100);
         }
 
-        Assert.True(cluster.A.HasExited, $"A should stop by itself after SIGTERM.\n{cluster.A.OutputTail()}");
+        Assert.True(cluster.Silos[0].HasExited, $"A should stop by itself after SIGTERM.\n{cluster.Silos[0].OutputTail()}");
         var acknowledged = traces.Where((_, i) => answers[i] == HttpStatusCode.Accepted).Select(t => Guid.Parse((string)t["trace_id"]!)).ToHashSet();
         output.WriteLine($"{acknowledged.Count} of {traces.Length} acknowledged before A stopped; others: " +
             string.Join(", ", answers.Where(a => a != HttpStatusCode.Accepted).GroupBy(a => a?.ToString() ?? "connection error").Select(g => $"{g.Count()}×{g.Key}")));
@@ -270,7 +271,7 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
         Assert.Empty(acknowledged.Except(await StoredTraces.TraceIdsAsync(cluster.ConnectionString)));
 
         // A wrote the key's last-used time as it stopped; B reads it from storage.
-        var onB = DashboardClient.Using(cluster.B.CreateClient());
+        var onB = DashboardClient.Using(cluster.Silos[1].CreateClient());
         await onB.GetPageAsync("/signin");
         using var signedIn = await onB.PostFormAsync("/signin", new() { ["Email"] = email, ["Password"] = DashboardClient.Password });
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
@@ -281,11 +282,11 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
     public async Task AnEventRetriedOnTheOtherSiloIsStoredOnce()
     {
         await using var cluster = await StartClusterAsync();
-        var onA = DashboardClient.Using(cluster.A.CreateClient());
+        var onA = DashboardClient.Using(cluster.Silos[0].CreateClient());
         var projectId = await onA.SignUpAsync();
         var key = await CreateKeyAsync(onA, projectId, "Production");
-        using var apiOnA = cluster.A.CreateClient();
-        using var apiOnB = cluster.B.CreateClient();
+        using var apiOnA = cluster.Silos[0].CreateClient();
+        using var apiOnB = cluster.Silos[1].CreateClient();
         var traces = Enumerable.Range(0, 20).Select(_ => TraceEvents.Valid()).ToArray();
 
         // Each event goes to both silos at once, as a retry after a timeout may.
@@ -307,7 +308,7 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
         var email = DashboardClient.NewEmail();
         Guid projectId = default;
         string kept = string.Empty, revoked = string.Empty;
-        await using var cluster = await TwoSiloCluster.StartAsync(async a =>
+        await using var cluster = await TestClusters.StartTwoSilosAsync(async a =>
         {
             // The project's grain lives on A, so the restart really moves it.
             var onA = DashboardClient.Using(a.CreateClient());
@@ -319,7 +320,7 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
             Assert.Equal(HttpStatusCode.Redirect, revoke.StatusCode);
         });
         var jar = new CookieContainer();
-        var onB = DashboardClient.Using(cluster.B.CreateClient(jar));
+        var onB = DashboardClient.Using(cluster.Silos[1].CreateClient(jar));
         await onB.GetPageAsync("/signin");
         using (var signIn = await onB.PostFormAsync("/signin", new() { ["Email"] = email, ["Password"] = DashboardClient.Password }))
         {
@@ -329,10 +330,10 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
         await onB.GetPageAsync(Settings(projectId));
 
         // A dies and comes back while B keeps creating keys and using the revoked one.
-        cluster.A.Kill();
-        var restarted = SiloProcess.StartAsync("A2", cluster.ConnectionString, cluster.ClusterId);
+        cluster.Silos[0].Kill();
+        var restarted = cluster.StartSiloAsync("A2");
         var answers = new List<HttpStatusCode>();
-        using var apiOnB = cluster.B.CreateClient();
+        using var apiOnB = cluster.Silos[1].CreateClient();
         for (var i = 0; i < 12; i++)
         {
             using var create = await onB.PostFormAsync(Handler(projectId, "Create"), new() { ["name"] = $"During restart {i}" });
@@ -342,7 +343,7 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
             await Task.Delay(250);
         }
 
-        await using var a2 = await restarted;
+        var a2 = await restarted;
         output.WriteLine($"creates during the restart answered {string.Join(", ", answers.GroupBy(a => a).Select(g => $"{g.Count()}×{(int)g.Key}"))}");
 
         // One key was kept, so at most four creates can have succeeded, and the project ends with exactly five keys.
@@ -368,10 +369,10 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
         Assert.Equal(KeyLimit, KeyRow().Matches(await onA2.GetPageAsync(Settings(projectId))).Count);
     }
 
-    private async Task<TwoSiloCluster> StartClusterAsync(Func<SiloProcess, Task>? whileAIsAlone = null)
+    private async Task<Harness.Clusters.Cluster> StartClusterAsync(Func<SiloProcess, Task>? whileAIsAlone = null)
     {
-        var cluster = await TwoSiloCluster.StartAsync(whileAIsAlone);
-        output.WriteLine($"silo A was ready {cluster.A.StartupTime.TotalSeconds:0.0} s after its start, B {cluster.B.StartupTime.TotalSeconds:0.0} s after its own");
+        var cluster = await TestClusters.StartTwoSilosAsync(whileAIsAlone);
+        output.WriteLine($"silo A was ready {cluster.Silos[0].StartupTime.TotalSeconds:0.0} s after its start, B {cluster.Silos[1].StartupTime.TotalSeconds:0.0} s after its own");
         return cluster;
     }
 

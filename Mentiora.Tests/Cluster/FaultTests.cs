@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Mentiora.Harness.Clusters;
+using Mentiora.Harness.Postgres;
 using Mentiora.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -15,15 +17,15 @@ public sealed class FaultTests(ITestOutputHelper output)
     {
         await using var server = await ThrowawayPostgres.StartAsync();
         var connectionString = await server.CreateDatabaseAsync("faults");
-        await using var cluster = await TwoSiloCluster.StartOnAsync(connectionString);
-        var owner = DashboardClient.Using(cluster.A.CreateClient());
+        await using var cluster = await TestClusters.StartAsync(new ClusterOptions { Postgres = server, ConnectionString = connectionString });
+        var owner = DashboardClient.Using(cluster.Silos[0].CreateClient());
         var key = await owner.CreateApiKeyAsync(await owner.SignUpAsync(), "Load");
         var clock = Stopwatch.StartNew();
 
         // Eight clients, half on each silo, as behind a load balancer; bounded in time.
         var longest = TimeSpan.FromSeconds(28);
-        await using var onA = TraceLoad.Start(cluster.A.BaseAddress, key, clock, clients: 4, TimeSpan.FromMilliseconds(20), longest, maxRequests: 30_000);
-        await using var onB = TraceLoad.Start(cluster.B.BaseAddress, key, clock, clients: 4, TimeSpan.FromMilliseconds(20), longest, maxRequests: 30_000);
+        await using var onA = TraceLoad.Start(cluster.Silos[0].BaseAddress, key, clock, clients: 4, TimeSpan.FromMilliseconds(20), longest, maxRequests: 30_000);
+        await using var onB = TraceLoad.Start(cluster.Silos[1].BaseAddress, key, clock, clients: 4, TimeSpan.FromMilliseconds(20), longest, maxRequests: 30_000);
 
         await Task.Delay(TimeSpan.FromSeconds(3));
         await server.StopAsync();

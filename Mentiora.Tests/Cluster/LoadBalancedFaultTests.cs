@@ -1,11 +1,12 @@
 using System.Diagnostics;
+using Mentiora.Harness.Clusters;
 using Mentiora.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace Mentiora.Tests.Cluster;
 
 /// <summary>
-/// The deployed topology (two silos behind nginx on one PostgreSQL, started by deploy/local-cluster.sh)
+/// The deployed topology (two silos behind nginx on one PostgreSQL, started by the harness as deploy/local-cluster.sh starts it)
 /// under steady load through the load balancer, while something fails: a silo is killed, the database
 /// stops for ten seconds, the write queue overflows. Clients may be told "503, retry after" or lose a
 /// connection while it lasts, but never anything else; no trace answered 202 is missing afterwards; and
@@ -35,7 +36,7 @@ public sealed class LoadBalancedFaultTests(ITestOutputHelper output)
     [Fact]
     public async Task KillingASiloUnderLoadLosesNoAcknowledgedTraceAndServiceResumes()
     {
-        await using var cluster = await LocalCluster.StartAsync();
+        await using var cluster = await StartClusterAsync();
         var key = await CreateKeyAsync(cluster);
         var clock = Stopwatch.StartNew();
         await using var load = TraceLoad.Start(cluster.Url, key, clock, SteadyClients, SteadyPause, LongestLoad, MostRequests);
@@ -55,7 +56,7 @@ public sealed class LoadBalancedFaultTests(ITestOutputHelper output)
     [Fact]
     public async Task StoppingPostgresForTenSecondsUnderLoadLosesNoAcknowledgedTraceAndServiceResumes()
     {
-        await using var cluster = await LocalCluster.StartAsync();
+        await using var cluster = await StartClusterAsync();
         var key = await CreateKeyAsync(cluster);
         var clock = Stopwatch.StartNew();
         await using var load = TraceLoad.Start(cluster.Url, key, clock, SteadyClients, SteadyPause, LongestLoad, MostRequests);
@@ -78,7 +79,7 @@ public sealed class LoadBalancedFaultTests(ITestOutputHelper output)
     {
         // A queue of 8 traces per silo, committed 2 at a time: the 8 steady clients (one request in flight each)
         // fit, a burst of 48 more clients sending without pause cannot.
-        await using var cluster = await LocalCluster.StartAsync(settings: new Dictionary<string, string>
+        await using var cluster = await StartClusterAsync(new Dictionary<string, string>
         {
             ["Traces__QueueCapacity"] = "8",
             ["Traces__MaxBatchSize"] = "2",
@@ -104,8 +105,20 @@ public sealed class LoadBalancedFaultTests(ITestOutputHelper output)
         Assert.True(burst.Answers.Any(a => a.Accepted), $"the queue should keep taking what fits while full; burst: {burst.Summary()}");
     }
 
+    // The docker-compose topology from local binaries: a PostgreSQL of its own (the test stops it), the silos
+    // starting together, nginx in front, and silos given time to leave the cluster at the end.
+    private static Task<Harness.Clusters.Cluster> StartClusterAsync(IDictionary<string, string>? settings = null) =>
+        TestClusters.StartAsync(new ClusterOptions
+        {
+            Nginx = true,
+            OneByOne = false,
+            Settings = settings ?? new Dictionary<string, string>(),
+            SiloStartTimeout = TimeSpan.FromSeconds(180),
+            SiloStopTimeout = TimeSpan.FromSeconds(30),
+        });
+
     // Through nginx, as a person signing up in the browser would.
-    private static async Task<string> CreateKeyAsync(LocalCluster cluster)
+    private static async Task<string> CreateKeyAsync(Harness.Clusters.Cluster cluster)
     {
         var owner = DashboardClient.Using(cluster.CreateClient());
         return await owner.CreateApiKeyAsync(await owner.SignUpAsync(), "Load");
@@ -124,7 +137,7 @@ public sealed class LoadBalancedFaultTests(ITestOutputHelper output)
     }
 
     private async Task AssertFaultWasSurvivedAsync(
-        LocalCluster cluster, TraceLoad load, TimeSpan faultEnded, string fault, IReadOnlyCollection<Guid>? alsoAcknowledged = null)
+        Harness.Clusters.Cluster cluster, TraceLoad load, TimeSpan faultEnded, string fault, IReadOnlyCollection<Guid>? alsoAcknowledged = null)
     {
         var resumed = load.ResumedAfter(faultEnded);
         output.WriteLine($"cluster started in {cluster.StartupTime.TotalSeconds:0.0} s; {fault}; steady load answers: {load.Summary()}; "
@@ -145,7 +158,7 @@ public sealed class LoadBalancedFaultTests(ITestOutputHelper output)
             + cluster.LogTails());
     }
 
-    private static void AssertOnlyRetryableRefusals(LocalCluster cluster, TraceLoad load)
+    private static void AssertOnlyRetryableRefusals(Harness.Clusters.Cluster cluster, TraceLoad load)
     {
         var breaches = load.Answers.Where(a => a.Breach is not null).ToList();
         Assert.True(breaches.Count == 0,

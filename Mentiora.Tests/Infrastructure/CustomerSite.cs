@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 
+using Mentiora.Harness.Ports;
+
 namespace Mentiora.Tests.Infrastructure;
 
 /// <summary>

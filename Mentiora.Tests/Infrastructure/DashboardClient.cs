@@ -24,7 +24,7 @@ public sealed partial class DashboardClient
 
     /// <summary>
     /// A visitor of a server started some other way (a silo process), through a client that keeps
-    /// cookies, does not follow redirects and watches for secrets, like <see cref="SiloProcess.CreateClient"/>.
+    /// cookies, does not follow redirects and watches for secrets, like <see cref="Mentiora.Harness.Silos.SiloProcess.CreateClient"/>.
     /// </summary>
     public static DashboardClient Using(HttpClient http) => new(http);
 

@@ -7,6 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 
+using Mentiora.Harness.Ports;
+
 namespace Mentiora.Tests.Infrastructure;
 
 /// <summary>

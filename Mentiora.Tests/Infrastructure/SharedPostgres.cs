@@ -1,3 +1,5 @@
+using Mentiora.Harness.Postgres;
+
 namespace Mentiora.Tests.Infrastructure;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace Mentiora.Tests.Infrastructure;
 /// </summary>
 public static class SharedPostgres
 {
-    private static readonly Lazy<Task<ThrowawayPostgres>> Server = new(ThrowawayPostgres.StartAsync);
+    private static readonly Lazy<Task<ThrowawayPostgres>> Server = new(() => ThrowawayPostgres.StartAsync());
 
     /// <summary>The running server, started on first use.</summary>
     public static Task<ThrowawayPostgres> GetAsync() => Server.Value;

@@ -1,6 +1,10 @@
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
+using Mentiora.Harness.Nginx;
+using Mentiora.Harness.Ports;
+using Mentiora.Harness.Prerequisites;
+using Mentiora.Harness.Processes;
 using Mentiora.Tests.Infrastructure;
 using Mentiora.Web.Api;
 using Mentiora.Web.Configuration;
@@ -11,7 +15,7 @@ using YamlDotNet.RepresentationModel;
 namespace Mentiora.Tests.Web;
 
 /// <summary>
-/// docker-compose.yml, deploy/nginx.conf and the Dockerfile agree with each other and with what the
+/// docker-compose.yml, deploy/nginx.conf.template and the Dockerfile agree with each other and with what the
 /// app reads: no container engine runs in CI, so a mistake here would first show up on a user's machine.
 /// </summary>
 public sealed partial class DeploymentFilesTests
@@ -37,7 +41,7 @@ public sealed partial class DeploymentFilesTests
         {
             foreach (var name in variables.Keys)
             {
-                Assert.True(IsKnown(name, settings), $"{service} sets {name}, which is neither a setting the app reads (SettingKeys.All) nor ASPNETCORE_* or POSTGRES_*.");
+                Assert.True(IsKnown(name, settings), $"{service} sets {name}, which is neither a setting the app reads (SettingKeys.All) nor ASPNETCORE_* or POSTGRES_*, nor one the nginx image (NGINX_*) or the nginx template reads.");
             }
         }
     }
@@ -137,7 +141,7 @@ public sealed partial class DeploymentFilesTests
 
         // nginx's own 413 is an HTML page; the SDKs read the app's JSON payload_too_large.
         var limit = BodySizeLimit().Match(config);
-        Assert.True(limit.Success, "deploy/nginx.conf sets no client_max_body_size (nginx's default is 1 MiB).");
+        Assert.True(limit.Success, "deploy/nginx.conf.template sets no client_max_body_size (nginx's default is 1 MiB).");
         var nginxLimit = long.Parse(limit.Groups[1].Value, CultureInfo.InvariantCulture) * (limit.Groups[2].Value.ToLowerInvariant() switch
         {
             "k" => 1024L,
@@ -214,25 +218,48 @@ public sealed partial class DeploymentFilesTests
     }
 
     [Fact]
-    public void TheLocalClusterProxiesExactlyLikeCompose()
+    public void ComposeRendersTheOneNginxTemplateWithEveryVariableItUses()
     {
-        // deploy/local-cluster.sh writes its nginx config from a heredoc in write_nginx_config, where '$' is escaped.
-        var script = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "deploy", "local-cluster.sh"));
-        var writer = NginxConfigWriter().Match(script);
-        Assert.True(writer.Success, "deploy/local-cluster.sh has no write_nginx_config function.");
-        var local = ProxyDirectives(NginxComment().Replace(writer.Value.Replace("\\$", "$", StringComparison.Ordinal), string.Empty));
-        var compose = ProxyDirectives(NginxConfig());
+        var nginx = Service("nginx");
+        var mounts = (YamlSequenceNode)nginx.Children[new YamlScalarNode("volumes")];
+        var template = Assert.Single(mounts.Children.Select(VolumeMount), m => m.Target.StartsWith("/etc/nginx/", StringComparison.Ordinal));
+        Assert.Equal("./deploy/nginx.conf.template", template.Source);
+        // The image renders /etc/nginx/templates/*.template into NGINX_ENVSUBST_OUTPUT_DIR, keeping the name without
+        // ".template": here /etc/nginx/nginx.conf, the file nginx reads.
+        Assert.Equal("/etc/nginx/templates/nginx.conf.template", template.Target);
+        var environment = EnvironmentOf(nginx);
+        Assert.Equal("/etc/nginx", environment.GetValueOrDefault("NGINX_ENVSUBST_OUTPUT_DIR"));
 
-        // In order and with the blocks that hold them: a directive moved between the server and a location acts differently.
-        Assert.Contains("location /api/ {", compose);
-        Assert.Contains("location @api_unavailable {", compose);
-        Assert.Contains("location @page_unavailable {", compose);
-        Assert.Contains(compose, d => d.StartsWith("return 503 '<!DOCTYPE html>", StringComparison.Ordinal));
-        var first = Enumerable.Range(0, Math.Max(compose.Count, local.Count))
-            .FirstOrDefault(i => i >= compose.Count || i >= local.Count || compose[i] != local[i], -1);
-        Assert.True(first < 0,
-            $"deploy/nginx.conf and deploy/local-cluster.sh proxy differently from directive {first + 1} on. "
-            + $"nginx.conf: {string.Join(" | ", compose.Skip(first).Take(3))}. local-cluster.sh: {string.Join(" | ", local.Skip(first).Take(3))}");
+        // envsubst leaves an undefined variable as it is, which nginx would then refuse or, worse, read as its own.
+        var text = NginxComment().Replace(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "deploy", "nginx.conf.template")), string.Empty);
+        var used = TemplateVariable().Matches(text).Select(m => m.Groups[1].Value).Distinct().ToList();
+        Assert.Equal(NginxTemplate.Variables.Order(), used.Order());
+        Assert.All(used, name => Assert.True(environment.ContainsKey(name), $"compose's nginx does not define {name}, which the template uses."));
+        // envsubst replaces every defined variable, so none may carry the name of one of nginx's own.
+        var nginxOwn = NginxVariable().Matches(text).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+        Assert.Empty(environment.Keys.Where(nginxOwn.Contains));
+    }
+
+    [Fact]
+    public async Task TheHarnessRenderingOfTheTemplateIsAcceptedByNginx()
+    {
+        var nginx = await HostTools.RequireAsync(Prerequisite.Nginx, install: false);
+        var dir = Path.Combine(Path.GetTempPath(), $"mentiora-nginx-check-{Guid.NewGuid():N}");
+        try
+        {
+            var config = NginxProcess.WriteConfig(dir, [$"127.0.0.1:{FreePort.Next()}", $"127.0.0.1:{FreePort.Next()}"], FreePort.Next());
+
+            var check = await CommandRunner.RunAsync(nginx, ["-t", .. NginxProcess.Arguments(nginx, dir, config)], workingDirectory: "/");
+
+            Assert.Contains("test is successful", check, StringComparison.Ordinal);
+            var rendered = File.ReadAllText(config);
+            Assert.DoesNotContain("${", rendered, StringComparison.Ordinal);
+            Assert.Contains("proxy_set_header Host $mentiora_host;", rendered, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Fact]
@@ -292,7 +319,8 @@ public sealed partial class DeploymentFilesTests
     }
 
     private static bool IsKnown(string name, HashSet<string> settings) =>
-        settings.Contains(name) || name.StartsWith("ASPNETCORE_", StringComparison.Ordinal) || name.StartsWith("POSTGRES_", StringComparison.Ordinal);
+        settings.Contains(name) || name.StartsWith("ASPNETCORE_", StringComparison.Ordinal) || name.StartsWith("POSTGRES_", StringComparison.Ordinal)
+        || name.StartsWith("NGINX_", StringComparison.Ordinal) || NginxTemplate.Variables.Contains(name);
 
     private string HttpPort(string silo)
     {
@@ -302,24 +330,20 @@ public sealed partial class DeploymentFilesTests
         return match.Groups[1].Value;
     }
 
+    // The template as the official image renders it with compose's environment for nginx, without comments: only directives count.
     private string NginxConfig()
     {
         var mounts = (YamlSequenceNode)Service("nginx").Children[new YamlScalarNode("volumes")];
         var config = mounts.Children.Select(VolumeMount).Single(m => m.Target.StartsWith("/etc/nginx/", StringComparison.Ordinal));
-        // Without comments: only directives count.
-        return NginxComment().Replace(File.ReadAllText(Path.Combine(RepositoryRoot.Path, config.Source)), string.Empty);
+        var rendered = NginxTemplate.Render(File.ReadAllText(Path.Combine(RepositoryRoot.Path, config.Source)), EnvironmentOf(Service("nginx")));
+        return NginxComment().Replace(rendered, string.Empty);
     }
-
-    // The directives that decide how a request is passed on and how failures are answered, in order, with the
-    // blocks around them; paths, logs, the listen address and the upstream's server lines differ between the two on purpose.
-    private static List<string> ProxyDirectives(string config) =>
-        ProxyDirective().Matches(config).Select(m => Whitespace().Replace(m.Value.Trim(), " ")).ToList();
 
     // The server block without its locations: what every location inherits.
     private static string ServerLevel(string config)
     {
         var server = ServerBlock().Match(config);
-        Assert.True(server.Success, "deploy/nginx.conf has no server block.");
+        Assert.True(server.Success, "deploy/nginx.conf.template has no server block.");
         return LocationBlock().Replace(server.Value, string.Empty);
     }
 
@@ -327,11 +351,11 @@ public sealed partial class DeploymentFilesTests
     private static string UnavailableLocation(string config, string path)
     {
         var prefix = PrefixLocation().Matches(config).SingleOrDefault(m => m.Groups[1].Value == path);
-        Assert.True(prefix is not null, $"deploy/nginx.conf has no location {path}.");
+        Assert.True(prefix is not null, $"deploy/nginx.conf.template has no location {path}.");
         var errorPage = ErrorPage().Match(prefix.Groups[2].Value);
         Assert.True(errorPage.Success, $"location {path} does not turn nginx's own 502 and 504 into a 503 from a named location.");
         var named = NamedLocation(errorPage.Groups[1].Value).Match(config);
-        Assert.True(named.Success, $"deploy/nginx.conf has no location @{errorPage.Groups[1].Value}.");
+        Assert.True(named.Success, $"deploy/nginx.conf.template has no location @{errorPage.Groups[1].Value}.");
         return named.Groups[1].Value;
     }
 
@@ -362,12 +386,11 @@ public sealed partial class DeploymentFilesTests
     [GeneratedRegex(@"return\s+503\s+'([^']*)'\s*;")]
     private static partial Regex ReturnedBody();
 
-    // Up to where the heredocs are written to the file: the config's own blocks close at the start of a line too.
-    [GeneratedRegex(@"(?s)^write_nginx_config\(\) \{.*?\} >""\$conf""", RegexOptions.Multiline)]
-    private static partial Regex NginxConfigWriter();
+    [GeneratedRegex(@"\$\{(MENTIORA_[A-Z_]+)\}")]
+    private static partial Regex TemplateVariable();
 
-    [GeneratedRegex(@"(?m)^\s*(?:(?:proxy_(?!temp_path)\w+|error_page|default_type|add_header|return|client_max_body_size|client_body_buffer_size|keepalive\w*|location|map)\b(?:'[^']*'|[^;{'])*[;{]|(?:events|http|server|upstream\s+\w+)\s*\{|\}\s*$)")]
-    private static partial Regex ProxyDirective();
+    [GeneratedRegex(@"\$([a-z_][a-z0-9_]*)")]
+    private static partial Regex NginxVariable();
 
     // A location by path (not = or @) whose block holds no other block, as the proxied ones do not.
     [GeneratedRegex(@"location\s+(/\S*)\s*\{([^{}]*)\}")]
@@ -380,9 +403,6 @@ public sealed partial class DeploymentFilesTests
     // From the server's opening line to the brace closing it at the server's own indentation.
     [GeneratedRegex(@"(?ms)^([ \t]*)server\s*\{.*?^\1\}")]
     private static partial Regex ServerBlock();
-
-    [GeneratedRegex(@"\s+")]
-    private static partial Regex Whitespace();
 
     [GeneratedRegex(@":(\d+)/?(?:;|$)")]
     private static partial Regex UrlPort();

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Mentiora.Tests.Infrastructure;
 
+using Mentiora.Harness.Ports;
+
 namespace Mentiora.Tests.Web;
 
 /// <summary>A storage or a setting that cannot be used stops the app at start with one line that says what was tried.</summary>

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Net;
 using Mentiora.Tests.Infrastructure;
 
+using Mentiora.Harness.Postgres;
+
 namespace Mentiora.Tests.Web;
 
 /// <summary>When PostgreSQL goes away, ingestion says 503 with Retry-After, stores nothing half-way, and recovers by itself.</summary>
