@@ -1,6 +1,6 @@
 -- Shared by the benchmark's wrk scripts: the SDK's event (bench/payload/sdk-event.json) with
 -- fresh UUIDv7 ids and current times in every request, counting of answers by status (wrk
--- itself only counts "non-2xx"), and one machine-readable result line that bench/run.sh parses.
+-- itself only counts "non-2xx"), and one machine-readable result line that bench/Mentiora.Bench parses.
 -- Each wrk thread runs its own copy of this file.
 --
 -- The load generator shares two cores with the server it measures, so every cycle it spends is
@@ -215,7 +215,7 @@ function done(summary, latency, requests)
     for name in pairs(totals) do totals[name] = totals[name] + (thread:get(name) or 0) end
   end
   local e = summary.errors
-  -- One line, key=value, for bench/run.sh; latencies in microseconds.
+  -- One line, key=value, for bench/Mentiora.Bench; latencies in microseconds.
   io.write(format(
     "BENCH duration_us=%d completed=%d sent=%d s202=%d s400=%d s401=%d s413=%d s503=%d sother=%d " ..
     "err_connect=%d err_read=%d err_write=%d err_timeout=%d p50_us=%d p90_us=%d p99_us=%d max_us=%d mean_us=%.0f\n",
