@@ -13,7 +13,6 @@ namespace Mentiora.Tests.Browser;
 public sealed class ApiKeysFlowTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
 {
     private readonly MentioraApp _app = new(TestStorage.NewEmbedded());
-    private readonly List<string> _policyViolations = [];
     private HttpClient _api = null!;
     private IPage _page = null!;
 
@@ -21,19 +20,21 @@ public sealed class ApiKeysFlowTests(BrowserFixture browser) : IClassFixture<Bro
     {
         _api = _app.Start();
         _page = await browser.NewPageAsync(_api.BaseAddress!);
-
-        // Everything must work under the strict Content-Security-Policy: the browser reports what it refuses.
-        _page.Console += (_, message) =>
-        {
-            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
-            {
-                _policyViolations.Add(message.Text);
-            }
-        };
         await _page.SignUpAsync();
     }
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        try
+        {
+            // Everything must work under the strict Content-Security-Policy: the browser reports what it refuses.
+            browser.AssertNoPolicyViolations();
+        }
+        finally
+        {
+            await _app.DisposeAsync();
+        }
+    }
 
     [Fact]
     public async Task ANewUserCreatesCopiesUsesRenamesAndRevokesAKey()
@@ -103,7 +104,7 @@ public sealed class ApiKeysFlowTests(BrowserFixture browser) : IClassFixture<Bro
         await Expect(create).ToBeEnabledAsync();
         Assert.Equal(HttpStatusCode.Unauthorized, (await _api.SendAsync(TraceEvents.Post(TraceEvents.Valid(), key))).StatusCode);
         await browser.SaveScreenshotAsync(_page, "Settings.api-keys");
-        Assert.Empty(_policyViolations);
+        Assert.Empty(browser.PolicyViolationsOf(_page));
     }
 
     [Fact]
@@ -178,31 +179,18 @@ public sealed class ApiKeysFlowTests(BrowserFixture browser) : IClassFixture<Bro
 
     private async Task<string> CreateKeyAsync(string name, bool copy)
     {
-        await _page.GetByRole(AriaRole.Button, new() { Name = "Create API Key" }).ClickAsync();
-        var dialog = _page.GetByRole(AriaRole.Dialog, new() { Name = "Create API Key" });
-        await dialog.GetByRole(AriaRole.Textbox, new() { Name = "Name", Exact = true }).FillAsync(name);
-        await dialog.GetByRole(AriaRole.Button, new() { Name = "Create", Exact = true }).ClickAsync();
-
-        var created = _page.GetByRole(AriaRole.Dialog, new() { Name = "API key created" });
-        var field = created.GetByRole(AriaRole.Textbox, new() { Name = "API key", Exact = true });
-        await Expect(field).ToHaveAttributeAsync("readonly", string.Empty);
-        await Expect(created).ToContainTextAsync("will not be shown again");
-        var key = await field.ReadIssuedSecretAsync(SecretKind.ApiKey);
-        if (copy)
-        {
-            await page_clipboard_reset();
-            await created.GetByRole(AriaRole.Button, new() { Name = "Copy", Exact = true }).ClickAsync();
-            await Expect(created.GetByRole(AriaRole.Button, new() { Name = "Copied" })).ToBeVisibleAsync();
-            Assert.Equal(key, await _page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
-            await browser.SaveScreenshotAsync(_page, "Settings.key-created");
-        }
-
-        await created.GetByRole(AriaRole.Link, new() { Name = "Done" }).ClickAsync();
-        await Expect(created).ToHaveCountAsync(0);
+        var key = await _page.CreateKeyAsync(name, copy ? CopyAsync : null);
         await Expect(_page.GetByRole(AriaRole.Row).Filter(new() { HasText = name })).ToBeVisibleAsync();
         return key;
 
-        // The headless browser shares one clipboard: clear it so only our copy can put the key there.
-        Task page_clipboard_reset() => _page.EvaluateAsync("() => navigator.clipboard.writeText('')");
+        async Task CopyAsync(ILocator created, string shown)
+        {
+            // The headless browser shares one clipboard: clear it so only our copy can put the key there.
+            await _page.EvaluateAsync("() => navigator.clipboard.writeText('')");
+            await created.GetByRole(AriaRole.Button, new() { Name = "Copy", Exact = true }).ClickAsync();
+            await Expect(created.GetByRole(AriaRole.Button, new() { Name = "Copied" })).ToBeVisibleAsync();
+            Assert.Equal(shown, await _page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
+            await browser.SaveScreenshotAsync(_page, "Settings.key-created");
+        }
     }
 }

@@ -35,8 +35,16 @@ public sealed class BrowserModeTests(BrowserFixture browser) : IClassFixture<Bro
 
     public async Task DisposeAsync()
     {
-        await _site.DisposeAsync();
-        await _app.DisposeAsync();
+        try
+        {
+            // The customer's page and the dashboard alike, each under its own Content-Security-Policy.
+            browser.AssertNoPolicyViolations();
+        }
+        finally
+        {
+            await _site.DisposeAsync();
+            await _app.DisposeAsync();
+        }
     }
 
     [Fact]

@@ -55,7 +55,6 @@ public sealed partial class HostileInputTests(BrowserFixture browser) : IClassFi
     private static readonly string TooLong = new('n', MaxNameLength + 1);
 
     private readonly MentioraApp _app = new(TestStorage.NewEmbedded());
-    private readonly List<string> _policyViolations = [];
     private readonly List<string> _pageErrors = [];
     private HttpClient _api = null!;
     private IPage _page = null!;
@@ -65,23 +64,22 @@ public sealed partial class HostileInputTests(BrowserFixture browser) : IClassFi
         _api = _app.Start();
         _page = await browser.NewPageAsync(_api.BaseAddress!);
 
-        // Chromium logs what the policy blocks; the event is reported too, in words the same filter catches.
-        await _page.AddInitScriptAsync(
-            "document.addEventListener('securitypolicyviolation', e => console.error('Content Security Policy violation: ' + e.violatedDirective + ' ' + e.blockedURI + ' ' + (e.sample || '')));");
-        _page.Console += (_, message) =>
-        {
-            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
-            {
-                _policyViolations.Add(message.Text);
-            }
-        };
-
         // A value that breaks the page's own script would show up here rather than as a visible failure.
         _page.PageError += (_, error) => _pageErrors.Add(error);
         await _page.SignUpAsync();
     }
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        try
+        {
+            browser.AssertNoPolicyViolations();
+        }
+        finally
+        {
+            await _app.DisposeAsync();
+        }
+    }
 
     [Fact]
     public async Task HostileKeyNamesAreShownAsTextEverywhereAndNothingRuns()
@@ -299,7 +297,8 @@ public sealed partial class HostileInputTests(BrowserFixture browser) : IClassFi
     {
         var problems = await _page.EvaluateAsync<string[]>(WhatRanScript);
         Assert.True(problems.Length == 0, $"after {step}: {string.Join("; ", problems)}");
-        Assert.True(_policyViolations.Count == 0, $"after {step}, the browser reported: {string.Join(" | ", _policyViolations)}");
+        var violations = browser.PolicyViolationsOf(_page);
+        Assert.True(violations.Count == 0, $"after {step}, the browser reported: {string.Join(" | ", violations)}");
         Assert.True(_pageErrors.Count == 0, $"after {step}, the page's script failed: {string.Join(" | ", _pageErrors)}");
     }
 
@@ -317,19 +316,7 @@ public sealed partial class HostileInputTests(BrowserFixture browser) : IClassFi
 
     private async Task<string> CreateKeyAsync(string name)
     {
-        var before = await _page.Locator("[data-key-row]").CountAsync();
-        await _page.GetByRole(AriaRole.Button, new() { Name = "Create API Key" }).ClickAsync();
-        var dialog = _page.GetByRole(AriaRole.Dialog, new() { Name = "Create API Key" });
-        await dialog.GetByRole(AriaRole.Textbox, new() { Name = "Name", Exact = true }).FillAsync(name);
-        await dialog.GetByRole(AriaRole.Button, new() { Name = "Create", Exact = true }).ClickAsync();
-
-        var created = _page.GetByRole(AriaRole.Dialog, new() { Name = "API key created" });
-        var field = created.GetByRole(AriaRole.Textbox, new() { Name = "API key", Exact = true });
-        await Expect(field).ToHaveValueAsync(ApiKeyShape());
-        var key = await field.ReadIssuedSecretAsync(SecretKind.ApiKey);
-        await created.GetByRole(AriaRole.Link, new() { Name = "Done" }).ClickAsync();
-        await Expect(created).ToHaveCountAsync(0);
-        await Expect(_page.Locator("[data-key-row]")).ToHaveCountAsync(before + 1);
+        var key = await _page.CreateKeyAsync(name);
         await AssertKeyRowShowsAsync(key, name);
         return key;
     }
@@ -342,9 +329,6 @@ public sealed partial class HostileInputTests(BrowserFixture browser) : IClassFi
         await _page.GetByLabel("Project name").FillAsync(name);
         await _page.GetByRole(AriaRole.Button, new() { Name = "Create project" }).ClickAsync();
     }
-
-    [GeneratedRegex("^[A-Za-z0-9_-]{43}$")]
-    private static partial Regex ApiKeyShape();
 
     [GeneratedRegex("[\u200B\u202A-\u202E]")]
     private static partial Regex InvisibleCharacters();

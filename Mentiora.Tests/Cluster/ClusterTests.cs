@@ -64,15 +64,15 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
             $"every create should be either done (200) or refused at the limit (422); got {summary}.\n{cluster.LogTails(30)}");
         Assert.True(created.Count == KeyLimit, $"exactly {KeyLimit} of 40 concurrent creates should succeed; got {summary}");
         Assert.All(refused, r => Assert.Contains($"already has {KeyLimit} API keys", r.Html));
-        var keys = created.Select(c => CreatedKey().Match(c.Html)).ToList();
-        Assert.All(keys, k => Assert.True(k.Success, "each successful create shows the new key"));
-        Assert.Equal(KeyLimit, keys.Select(k => k.Groups[1].Value).Distinct().Count());
+        var keys = created.Select(c => DashboardHtml.CreatedKey(c.Html)).ToList();
+        Assert.All(keys, k => Assert.True(k is not null, "each successful create shows the new key"));
+        Assert.Equal(KeyLimit, keys.Distinct().Count());
 
         foreach (var browser in new[] { onA, onB })
         {
             var settings = await browser.GetPageAsync(Settings(projectId));
             Assert.True(KeyRow().Matches(settings).Count == KeyLimit, $"the Settings page on {browser.BaseAddress} should list exactly {KeyLimit} keys");
-            Assert.All(keys, k => Assert.Contains(k.Groups[1].Value[..8] + "…", settings));
+            Assert.All(keys, k => Assert.Contains(k![..8] + "…", settings));
         }
     }
 
@@ -83,7 +83,7 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
         var onA = DashboardClient.Using(cluster.Silos[0].CreateClient());
         using var apiOnB = cluster.Silos[1].CreateClient();
         var projectId = await onA.SignUpAsync();
-        var key = await CreateKeyAsync(onA, projectId, "Production");
+        var key = await onA.CreateApiKeyAsync(projectId, "Production");
         // Several requests, so whatever B keeps about the key is warm before the revoke.
         for (var i = 0; i < 3; i++)
         {
@@ -138,9 +138,9 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
         var created = await create.Content.ReadAsStringAsync();
         Assert.True(create.StatusCode == HttpStatusCode.OK,
             $"B should accept a form with A's antiforgery token, answered {(int)create.StatusCode}.\n{cluster.Silos[1].OutputTail()}");
-        var key = CreatedKey().Match(created);
-        Assert.True(key.Success, "the key created on B is shown");
-        Assert.Contains(key.Groups[1].Value[..8] + "…", await onA.GetPageAsync(Settings(projectId)));
+        var key = DashboardHtml.CreatedKey(created);
+        Assert.True(key is not null, "the key created on B is shown");
+        Assert.Contains(key[..8] + "…", await onA.GetPageAsync(Settings(projectId)));
     }
 
     [Fact]
@@ -151,8 +151,8 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
         {
             var browser = DashboardClient.Using(silo.CreateClient());
             var projectId = await browser.SignUpAsync();
-            keys.Add(await CreateKeyAsync(browser, projectId, "First"));
-            keys.Add(await CreateKeyAsync(browser, projectId, "Second"));
+            keys.Add(await browser.CreateApiKeyAsync(projectId, "First"));
+            keys.Add(await browser.CreateApiKeyAsync(projectId, "Second"));
         }
 
         // Orleans places new grains by load, which may put nearly all of them on B; keys made while A
@@ -221,7 +221,7 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
         var onA = DashboardClient.Using(cluster.Silos[0].CreateClient());
         var email = DashboardClient.NewEmail();
         var projectId = await onA.SignUpAsync(email);
-        var key = await CreateKeyAsync(onA, projectId, "Production");
+        var key = await onA.CreateApiKeyAsync(projectId, "Production");
         using var apiOnA = cluster.Silos[0].CreateClient();
         var traces = Enumerable.Range(0, 400).Select(_ => TraceEvents.Valid()).ToArray();
         var answers = new HttpStatusCode?[traces.Length];
@@ -284,7 +284,7 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
         await using var cluster = await StartClusterAsync();
         var onA = DashboardClient.Using(cluster.Silos[0].CreateClient());
         var projectId = await onA.SignUpAsync();
-        var key = await CreateKeyAsync(onA, projectId, "Production");
+        var key = await onA.CreateApiKeyAsync(projectId, "Production");
         using var apiOnA = cluster.Silos[0].CreateClient();
         using var apiOnB = cluster.Silos[1].CreateClient();
         var traces = Enumerable.Range(0, 20).Select(_ => TraceEvents.Valid()).ToArray();
@@ -313,8 +313,8 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
             // The project's grain lives on A, so the restart really moves it.
             var onA = DashboardClient.Using(a.CreateClient());
             projectId = await onA.SignUpAsync(email);
-            kept = await CreateKeyAsync(onA, projectId, "Kept");
-            revoked = await CreateKeyAsync(onA, projectId, "Revoked");
+            kept = await onA.CreateApiKeyAsync(projectId, "Kept");
+            revoked = await onA.CreateApiKeyAsync(projectId, "Revoked");
             var revokedId = KeyRow().Matches(await onA.GetPageAsync(Settings(projectId))).Select(m => m.Groups[1].Value).Last();
             using var revoke = await onA.PostFormAsync(Handler(projectId, "Revoke"), new() { ["keyId"] = revokedId });
             Assert.Equal(HttpStatusCode.Redirect, revoke.StatusCode);
@@ -376,17 +376,6 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
         return cluster;
     }
 
-    private static async Task<string> CreateKeyAsync(DashboardClient browser, Guid projectId, string name)
-    {
-        await browser.GetPageAsync(Settings(projectId));
-        using var response = await browser.PostFormAsync(Handler(projectId, "Create"), new() { ["name"] = name });
-        var html = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"creating a key on {browser.BaseAddress} answered {(int)response.StatusCode}");
-        var key = CreatedKey().Match(html);
-        Assert.True(key.Success, "the created key is shown in the API key field");
-        return key.Groups[1].Value;
-    }
-
     // Sends a trace with the key until B stores it (as the SDK retries 5xx); 401 stops at once, since the SDK
     // would give up and the customer would lose traces.
     private static async Task<(TimeSpan? AcceptedAfter, List<string> Failures)> UntilAcceptedAsync(HttpClient api, string key, Stopwatch sinceKill)
@@ -441,9 +430,6 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
         failures.Count == 0
             ? "nothing failed"
             : string.Join(", ", failures.GroupBy(f => f.Length > 120 ? f[..120] : f).Select(g => $"{g.Count()}× {g.Key}"));
-
-    [GeneratedRegex("id=\"created-api-key\"[^>]*value=\"([^\"]+)\"")]
-    private static partial Regex CreatedKey();
 
     [GeneratedRegex("<tr id=\"key-([0-9a-f-]{36})\"")]
     private static partial Regex KeyRow();

@@ -51,8 +51,8 @@ public sealed partial class AuthorizationMatrixTests(EmbeddedDashboardAppFixture
         var settings = $"/projects/{projectId}/settings";
         await owner.GetPageAsync(settings);
         var created = await owner.PostFormAsync($"{settings}?handler=Create", new() { ["name"] = "Production" });
-        var key = CreatedKey().Match(await created.Content.ReadAsStringAsync()).Groups[1].Value;
-        var keyId = Guid.Parse(KeyRow().Match(await owner.GetPageAsync(settings)).Groups[1].Value);
+        var key = DashboardHtml.CreatedKey(await created.Content.ReadAsStringAsync())!;
+        var keyId = DashboardHtml.KeyRowIds(await owner.GetPageAsync(settings))[0];
         await owner.PostFormAsync($"{settings}?handler=AddOrigin", new() { ["keyId"] = keyId.ToString(), ["origin"] = "https://app.example.com" });
 
         var anonymous = fixture.NewVisitor();
@@ -120,12 +120,6 @@ public sealed partial class AuthorizationMatrixTests(EmbeddedDashboardAppFixture
 
     [GeneratedRegex("^On(Get|Post)(\\w*?)Async$")]
     private static partial Regex HandlerName();
-
-    [GeneratedRegex("id=\"created-api-key\"[^>]*value=\"([^\"]+)\"")]
-    private static partial Regex CreatedKey();
-
-    [GeneratedRegex("<tr id=\"key-([0-9a-f-]{36})\"")]
-    private static partial Regex KeyRow();
 
     [GeneratedRegex("value=\"CfDJ8[^\"]*\"|content=\"CfDJ8[^\"]*\"|<time[^>]*>[^<]*</time>|<span class=\"muted\">Never</span>")]
     private static partial Regex RelativeParts();

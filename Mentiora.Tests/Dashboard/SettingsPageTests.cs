@@ -21,10 +21,10 @@ public abstract partial class SettingsPageTests(DashboardAppFixture fixture) : L
         var html = await response.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("no-store", response.Headers.CacheControl?.ToString());
-        var key = CreatedField().Match(html);
-        var secret = SecretField().Match(html);
-        Assert.True(key.Success, "the created key is shown in the API key field");
-        return (key.Groups[1].Value, secret.Groups[1].Value, html);
+        var key = DashboardHtml.CreatedKey(html);
+        var secret = DashboardHtml.CreatedSigningSecret(html);
+        Assert.True(key is not null, "the created key is shown in the API key field");
+        return (key, secret ?? string.Empty, html);
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public abstract partial class SettingsPageTests(DashboardAppFixture fixture) : L
         var browser = fixture.NewVisitor();
         var projectId = await browser.SignUpAsync();
         var (key, _, _) = await CreateKeyAsync(browser, projectId, "Old name");
-        var keyId = KeyRowId().Match(await browser.GetPageAsync(Settings(projectId))).Groups[1].Value;
+        var keyId = DashboardHtml.KeyRowIds(await browser.GetPageAsync(Settings(projectId)))[0].ToString();
 
         var renamed = await browser.PostFormAsync(Handler(projectId, "Rename"), new() { ["keyId"] = keyId, ["name"] = "  CI/CD  " });
         Assert.Equal(HttpStatusCode.Redirect, renamed.StatusCode);
@@ -84,7 +84,7 @@ public abstract partial class SettingsPageTests(DashboardAppFixture fixture) : L
         var browser = fixture.NewVisitor();
         var projectId = await browser.SignUpAsync();
         await CreateKeyAsync(browser, projectId, "Production");
-        var keyId = KeyRowId().Match(await browser.GetPageAsync(Settings(projectId))).Groups[1].Value;
+        var keyId = DashboardHtml.KeyRowIds(await browser.GetPageAsync(Settings(projectId)))[0].ToString();
 
         Assert.Matches("<dialog id=\"create-key-dialog\"[^>]* open", await browser.GetPageAsync($"{Settings(projectId)}?dialog=create"));
         var revoke = await browser.GetPageAsync($"{Settings(projectId)}?revoke={keyId}");
@@ -131,11 +131,11 @@ public abstract partial class SettingsPageTests(DashboardAppFixture fixture) : L
         var refused = await sixth.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.UnprocessableEntity, sixth.StatusCode);
         Assert.Contains("already has 5 API keys", refused);
-        Assert.DoesNotMatch(CreatedField(), refused);
-        Assert.Equal(5, KeyRowId().Matches(await browser.GetPageAsync(Settings(projectId))).Count);
+        Assert.Null(DashboardHtml.CreatedKey(refused));
+        Assert.Equal(5, DashboardHtml.KeyRowIds(await browser.GetPageAsync(Settings(projectId))).Count);
 
         // After a revoke over htmx, the answer re-enables the button out of band.
-        var keyId = KeyRowId().Match(full).Groups[1].Value;
+        var keyId = DashboardHtml.KeyRowIds(full)[0].ToString();
         var revoke = await browser.PostFormAsync(Handler(projectId, "Revoke"), new() { ["keyId"] = keyId }, htmx: true);
         var partial = await revoke.Content.ReadAsStringAsync();
         Assert.Matches("<div id=\"create-key-area\"[^>]*hx-swap-oob=\"true\">\\s*<form", partial);
@@ -153,7 +153,7 @@ public abstract partial class SettingsPageTests(DashboardAppFixture fixture) : L
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Contains("at most 100 characters", await response.Content.ReadAsStringAsync());
-        Assert.Empty(KeyRowId().Matches(await browser.GetPageAsync(Settings(projectId))));
+        Assert.Empty(DashboardHtml.KeyRowIds(await browser.GetPageAsync(Settings(projectId))));
     }
 
     [Fact]
@@ -162,7 +162,7 @@ public abstract partial class SettingsPageTests(DashboardAppFixture fixture) : L
         var owner = fixture.NewVisitor();
         var projectId = await owner.SignUpAsync();
         var (key, _, _) = await CreateKeyAsync(owner, projectId, "Production");
-        var keyId = KeyRowId().Match(await owner.GetPageAsync(Settings(projectId))).Groups[1].Value;
+        var keyId = DashboardHtml.KeyRowIds(await owner.GetPageAsync(Settings(projectId)))[0].ToString();
         var stranger = fixture.NewVisitor();
         await stranger.SignUpAsync();
         await stranger.GetPageAsync("/projects/new");
@@ -187,7 +187,7 @@ public abstract partial class SettingsPageTests(DashboardAppFixture fixture) : L
         }
 
         var settings = await owner.GetPageAsync(Settings(projectId));
-        Assert.Single(KeyRowId().Matches(settings));
+        Assert.Single(DashboardHtml.KeyRowIds(settings));
         Assert.Contains("Production", settings);
         Assert.Equal(HttpStatusCode.Accepted, (await owner.Http.SendAsync(TraceEvents.Post(TraceEvents.Valid(), key))).StatusCode);
     }
@@ -236,17 +236,8 @@ public abstract partial class SettingsPageTests(DashboardAppFixture fixture) : L
         var response = await browser.Http.PostAsync(Handler(projectId, "Create"), new FormUrlEncodedContent([new("name", "forged")]));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Empty(KeyRowId().Matches(await browser.GetPageAsync(Settings(projectId))));
+        Assert.Empty(DashboardHtml.KeyRowIds(await browser.GetPageAsync(Settings(projectId))));
     }
-
-    [GeneratedRegex("id=\"created-api-key\"[^>]*value=\"([^\"]+)\"")]
-    private static partial Regex CreatedField();
-
-    [GeneratedRegex("id=\"created-signing-secret\"[^>]*value=\"([^\"]+)\"")]
-    private static partial Regex SecretField();
-
-    [GeneratedRegex("<tr id=\"key-([0-9a-f-]{36})\"")]
-    private static partial Regex KeyRowId();
 }
 
 public sealed class SettingsPageOnEmbeddedStorage(EmbeddedDashboardAppFixture fixture)

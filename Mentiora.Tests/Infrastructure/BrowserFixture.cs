@@ -23,6 +23,11 @@ namespace Mentiora.Tests.Infrastructure;
 /// hence the grant per context for its base URL. Headless Chromium keeps one in-process clipboard
 /// for the whole browser, not one per context: a test that reads it must write it first.
 /// </para>
+/// <para>
+/// Every page runs under the dashboard's Content-Security-Policy, and what the policy blocks is
+/// collected per page (Chromium logs it; the securitypolicyviolation event is reported in words
+/// the same filter catches), so each test can fail on it through <see cref="AssertNoPolicyViolations"/>.
+/// </para>
 /// </remarks>
 public sealed class BrowserFixture : IAsyncLifetime
 {
@@ -46,8 +51,24 @@ public sealed class BrowserFixture : IAsyncLifetime
         "--disable-sync",
     ];
 
+    // Reports every violation in words the console filter below catches, with the element it happened on. One is
+    // left out: an empty style attribute refused, which changes nothing on screen. The dashboard's markup has no style
+    // attributes, yet inputs a test has used can carry style="" and htmx copies that attribute onto the element it
+    // swaps in; Chromium then refuses to apply it, though there is nothing to apply. Styles that say anything count.
+    private const string ReportPolicyViolations = """
+        document.addEventListener('securitypolicyviolation', e => {
+          if (e.violatedDirective.startsWith('style-src-attr') && e.target?.getAttribute?.('style') === '') return;
+          console.error('Content Security Policy violation: ' + e.violatedDirective + ' ' + e.blockedURI + ' ' + (e.sample || '')
+            + ' on ' + (e.target?.outerHTML ?? String(e.target)).slice(0, 200));
+        });
+        """;
+
+    // Chromium's own console line for a refused style attribute does not say which one; the event above does.
+    private const string ChromiumStyleAttributeRefusal = "Applying inline style violates";
+
     private readonly Lock _contextsLock = new();
     private readonly List<IBrowserContext> _contexts = [];
+    private readonly Dictionary<IBrowserContext, List<string>> _policyViolations = [];
     private IPlaywright? _playwright;
     private IBrowser? _browser;
 
@@ -79,15 +100,54 @@ public sealed class BrowserFixture : IAsyncLifetime
             BaseURL = baseUrl.ToString(),
             ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
         });
+        var violations = new List<string>();
         lock (_contextsLock)
         {
             _contexts.Add(context);
+            _policyViolations[context] = violations;
         }
 
+        await context.AddInitScriptAsync(ReportPolicyViolations);
+        context.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase) &&
+                !message.Text.StartsWith(ChromiumStyleAttributeRefusal, StringComparison.Ordinal))
+            {
+                lock (_contextsLock)
+                {
+                    violations.Add(message.Text);
+                }
+            }
+        };
         await context.GrantPermissionsAsync(
             ["clipboard-read", "clipboard-write"],
             new BrowserContextGrantPermissionsOptions { Origin = baseUrl.GetLeftPart(UriPartial.Authority) });
         return await context.NewPageAsync();
+    }
+
+    /// <summary>What the Content-Security-Policy has blocked so far on <paramref name="page"/> (and the pages it opened).</summary>
+    public IReadOnlyList<string> PolicyViolationsOf(IPage page)
+    {
+        lock (_contextsLock)
+        {
+            return _policyViolations.TryGetValue(page.Context, out var violations) ? [.. violations] : [];
+        }
+    }
+
+    /// <summary>
+    /// Fails if the Content-Security-Policy blocked anything on a page opened since the last call;
+    /// every browser test ends with it, so markup or script the policy refuses never passes unnoticed.
+    /// </summary>
+    public void AssertNoPolicyViolations()
+    {
+        string[] reported;
+        lock (_contextsLock)
+        {
+            reported = [.. _policyViolations.Values.SelectMany(v => v)];
+            _policyViolations.Clear();
+        }
+
+        Assert.True(reported.Length == 0, $"the browser reported Content-Security-Policy violations: {string.Join(" | ", reported)}");
     }
 
     /// <summary>Saves a full-page PNG named <paramref name="name"/> in <see cref="ArtifactsFolder"/>.</summary>

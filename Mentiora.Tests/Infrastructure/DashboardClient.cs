@@ -51,9 +51,9 @@ public sealed partial class DashboardClient
         await GetPageAsync($"/projects/{projectId}/settings");
         using var response = await PostFormAsync($"/projects/{projectId}/settings?handler=Create", new() { ["name"] = name });
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"creating a key on {BaseAddress} answered {(int)response.StatusCode}");
-        var key = CreatedKey().Match(await response.Content.ReadAsStringAsync());
-        Assert.True(key.Success, "the created key is shown in the API key field");
-        return key.Groups[1].Value;
+        var key = DashboardHtml.CreatedKey(await response.Content.ReadAsStringAsync());
+        Assert.True(key is not null, "the created key is shown in the API key field");
+        return key;
     }
 
     /// <summary>A unique address for a new account.</summary>
@@ -72,11 +72,11 @@ public sealed partial class DashboardClient
     /// <summary>Posts a form from the last page fetched, with that page's antiforgery token.</summary>
     public Task<HttpResponseMessage> PostFormAsync(string url, Dictionary<string, string> fields, bool htmx = false)
     {
-        var token = AntiforgeryField().Match(_lastPage ?? string.Empty);
-        Assert.True(token.Success, "the page should carry an antiforgery token");
+        var token = DashboardHtml.AntiforgeryToken(_lastPage ?? string.Empty);
+        Assert.True(token is not null, "the page should carry an antiforgery token");
         var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
-            Content = new FormUrlEncodedContent(fields.Append(new("__RequestVerificationToken", WebUtility.HtmlDecode(token.Groups[1].Value)))),
+            Content = new FormUrlEncodedContent(fields.Append(new("__RequestVerificationToken", token))),
         };
         if (htmx)
         {
@@ -92,25 +92,23 @@ public sealed partial class DashboardClient
     /// </summary>
     public static IReadOnlyList<IssuedSecret> RecordCreatedSecrets(string html, string where)
     {
-        var key = CreatedKeyField().Match(html);
-        if (!key.Success)
+        if (DashboardHtml.CreatedKey(html) is not { } key)
         {
             return [];
         }
 
-        var secret = SigningSecretField().Match(html);
+        // Every creation dialog shows both; a secret not recorded here would go unwatched for the rest of the run.
+        var secret = DashboardHtml.CreatedSigningSecret(html);
+        Assert.True(!string.IsNullOrEmpty(secret), $"the creation dialog of {where} shows a key but no signing secret");
         var issuedBy = $"the creation dialog of {where}";
-        var recorded = new List<IssuedSecret> { IssuedSecrets.Record(WebUtility.HtmlDecode(key.Groups[1].Value), SecretKind.ApiKey, issuedBy) };
-        if (secret.Success)
-        {
-            recorded.Add(IssuedSecrets.Record(WebUtility.HtmlDecode(secret.Groups[1].Value), SecretKind.SigningSecret, issuedBy));
-        }
-
-        return recorded;
+        return
+        [
+            IssuedSecrets.Record(key, SecretKind.ApiKey, issuedBy),
+            IssuedSecrets.Record(secret, SecretKind.SigningSecret, issuedBy),
+        ];
     }
 
-    private static string Errors(string html) =>
-        string.Join(" | ", ErrorText().Matches(html).Select(m => WebUtility.HtmlDecode(m.Groups[1].Value.Trim())));
+    private static string Errors(string html) => string.Join(" | ", DashboardHtml.Errors(html));
 
     private static HttpClient CreateHttp(MentioraApp app)
     {
@@ -118,21 +116,6 @@ public sealed partial class DashboardClient
         var address = app.Start().BaseAddress;
         return new HttpClient(new SecretWatchingHandler($"the app at {address}", app.CreateClientHandler(new CookieContainer()))) { BaseAddress = address };
     }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
-
-    [GeneratedRegex("id=\"created-api-key\"[^>]*value=\"([^\"]+)\"")]
-    private static partial Regex CreatedKeyField();
-
-    [GeneratedRegex("id=\"created-signing-secret\"[^>]*value=\"([^\"]+)\"")]
-    private static partial Regex SigningSecretField();
-
-    [GeneratedRegex("class=\"(?:field-error|alert error)[^\"]*\"[^>]*>([^<]*)<")]
-    private static partial Regex ErrorText();
-
-    [GeneratedRegex("id=\"created-api-key\"[^>]*value=\"([^\"]+)\"")]
-    private static partial Regex CreatedKey();
 
     [GeneratedRegex("/projects/([0-9a-f-]{36})/")]
     private static partial Regex ProjectInPath();

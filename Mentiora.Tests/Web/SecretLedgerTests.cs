@@ -103,6 +103,18 @@ public sealed class SecretLedgerTests
     }
 
     [Fact]
+    public async Task ACreationAnswerThatShowsAKeyButNoSigningSecretFails()
+    {
+        var server = new CannedResponses();
+        using var http = new HttpClient(new SecretWatchingHandler("a canned server", server)) { BaseAddress = new Uri("http://127.0.0.1/") };
+        server.Body = $"""<input id="created-api-key" type="text" class="mono" value="{ApiKeyMaterial.NewSecretKey()}" readonly />""";
+
+        var missing = await Assert.ThrowsAnyAsync<Xunit.Sdk.XunitException>(() => http.PostAsync("/projects/p/settings?handler=Create", new FormUrlEncodedContent([])));
+
+        Assert.Contains("shows a key but no signing secret", missing.Message);
+    }
+
+    [Fact]
     public void ASecretInProcessOutputIsReportedWithItsLineNumber()
     {
         var key = IssuedSecrets.Record(ApiKeyMaterial.NewSecretKey(), SecretKind.ApiKey, "a planting test");

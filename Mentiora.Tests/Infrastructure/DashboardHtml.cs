@@ -1,0 +1,38 @@
+using AngleSharp.Dom;
+using AngleSharp.Html.Parser;
+
+namespace Mentiora.Tests.Infrastructure;
+
+/// <summary>
+/// Reads what a person sees in a dashboard page's HTML (the creation dialog's key and signing
+/// secret, the listed keys, the form's antiforgery token, error messages) with an HTML parser,
+/// so attribute order, quoting and entities do not matter the way they would to a regex.
+/// </summary>
+public static class DashboardHtml
+{
+    private static readonly HtmlParser Parser = new();
+
+    /// <summary>The API key the creation dialog shows once, or null when the page shows no dialog.</summary>
+    public static string? CreatedKey(string html) => InputValue(html, "created-api-key");
+
+    /// <summary>The signing secret the creation dialog shows once beside the key, or null.</summary>
+    public static string? CreatedSigningSecret(string html) => InputValue(html, "created-signing-secret");
+
+    /// <summary>The antiforgery token of the page's forms, or null when it has none.</summary>
+    public static string? AntiforgeryToken(string html) =>
+        Parse(html).QuerySelector("input[name='__RequestVerificationToken']")?.GetAttribute("value");
+
+    /// <summary>The ids of the API keys the page lists, in the order shown.</summary>
+    public static IReadOnlyList<Guid> KeyRowIds(string html) =>
+        [.. Parse(html).QuerySelectorAll("tr[id^='key-']").Select(row => Guid.Parse(row.Id!["key-".Length..]))];
+
+    /// <summary>The error messages the page shows, by its form fields and in its alerts.</summary>
+    public static IReadOnlyList<string> Errors(string html) =>
+        [.. Parse(html).QuerySelectorAll(".field-error, .alert.error").Select(e => e.TextContent.Trim())];
+
+    private static string? InputValue(string html, string id) =>
+        // Cheap test first: most answers that pass through here (every POST) show no dialog at all.
+        html.Contains(id, StringComparison.Ordinal) ? Parse(html).GetElementById(id)?.GetAttribute("value") : null;
+
+    private static IDocument Parse(string html) => Parser.ParseDocument(html);
+}
