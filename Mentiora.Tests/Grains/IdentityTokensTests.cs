@@ -358,6 +358,22 @@ public sealed class IdentityTokensTests
     }
 
     [Theory]
+    [InlineData(30, IdentityTokenCheck.Valid)]
+    [InlineData(31, IdentityTokenCheck.Invalid)]
+    public void AnNbfMoreThanThirtySecondsAheadIsNotYetValid(int secondsAhead, IdentityTokenCheck expected)
+    {
+        var payload = $$"""{"sub":"user-42","iat":{{NowSeconds}},"nbf":{{NowSeconds + secondsAhead}},"exp":{{NowSeconds + 600}}}""";
+
+        var result = IdentityTokens.Verify(Token(Hs256Header, payload), Key, Now);
+
+        Assert.Equal(expected, result.Check);
+        if (expected == IdentityTokenCheck.Invalid)
+        {
+            Assert.Contains("nbf", result.Problem);
+        }
+    }
+
+    [Theory]
     [InlineData("\"1760000000\"", "1760000600")]
     [InlineData("1760000000", "\"1760000600\"")]
     [InlineData("1760000000", "null")]

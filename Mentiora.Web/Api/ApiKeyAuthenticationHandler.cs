@@ -10,8 +10,8 @@ using Microsoft.Extensions.Options;
 namespace Mentiora.Web.Api;
 
 /// <summary>
-/// Authenticates <c>Authorization: Bearer &lt;key&gt;</c>: the prefix directory finds the project,
-/// the project grain checks the hash in memory. No database round trip on this path.
+/// Authenticates <c>Authorization: Bearer &lt;key&gt;</c> and issues <see cref="ApiKeyClaims"/>: the key
+/// directory finds the project, the project grain checks the key in memory. No database round trip on this path.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Net.Http.Headers;
 
 namespace Mentiora.Web.Api;
 
@@ -17,7 +18,8 @@ public static class IngestionCors
     public const string PolicyName = "ingestion";
 
     /// <summary>Headers the SDKs send; server SDKs add User-Agent, which browsers may list in a preflight.</summary>
-    public static readonly string[] AllowedHeaders = ["Authorization", "Content-Type", "X-Mentiora-Identity-Token", "User-Agent"];
+    public static readonly string[] AllowedHeaders =
+        [HeaderNames.Authorization, HeaderNames.ContentType, ApiKeyAuthenticationHandler.IdentityTokenHeader, HeaderNames.UserAgent];
 
     private static readonly PathString TracesPath = new("/api/v1/traces");
 
