@@ -260,7 +260,7 @@ public sealed class ProjectGrain(
             return Refuse(BrowserAuthenticationOutcome.UnknownKey, null);
         }
 
-        if (!AcceptedOrigins(stored).Any(allowed => AllowedOrigin.Accepts(allowed, origin)))
+        if (!IsAccepted(AcceptedOrigins(stored), origin))
         {
             return Refuse(BrowserAuthenticationOutcome.OriginNotAllowed, null);
         }
@@ -376,6 +376,19 @@ public sealed class ProjectGrain(
         }
 
         return origins;
+    }
+
+    private static bool IsAccepted(string[] acceptedOrigins, string? origin)
+    {
+        foreach (var allowed in acceptedOrigins)
+        {
+            if (AllowedOrigin.Accepts(allowed, origin))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private byte[] SigningKey(StoredApiKey stored)

@@ -1,10 +1,13 @@
 using System.Globalization;
 using System.Net;
+using Mentiora.Grains;
+using Mentiora.Grains.KeyDirectory;
 using Mentiora.Grains.Projects;
 using Mentiora.Tests.Infrastructure;
 using Mentiora.Web.Storage;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 
 namespace Mentiora.Tests.Web;
 
@@ -48,6 +51,42 @@ public abstract class PersistenceTests(StorageMode mode)
             Assert.Equal(HttpStatusCode.Unauthorized, (await client.SendAsync(TraceEvents.Post(TraceEvents.Valid(), revoked.Key))).StatusCode);
             var stored = await storage.QueryColumnAsync("SELECT COUNT(*) FROM traces WHERE CAST(trace_id AS TEXT) = @t", ("t", (string)firstTrace["trace_id"]!));
             Assert.Equal(1L, Convert.ToInt64(stored[0], CultureInfo.InvariantCulture));
+        }
+    }
+
+    [Fact]
+    public async Task KeysCreatedWhileTheDirectoryHadOneGrainTypePerKindStillWork()
+    {
+        var storage = await TestStorage.NewAsync(mode);
+        const string origin = "https://app.example.com";
+        CreatedApiKey key;
+        await using (var app = new MentioraApp(storage))
+        {
+            app.Start();
+            var project = await app.NewProjectAsync();
+            key = (await project.CreateApiKey(MentioraApp.Owner, "Production")).Created!;
+            await project.AddAllowedOrigin(MentioraApp.Owner, key.Summary.Id, origin);
+
+            // Lay the directory out as the previous version stored it: one entry per grain type
+            // (ApiKeyPrefixGrain, PublishableKeyGrain) keyed by the bare identifier, and no entry
+            // of the directory grain that replaced them.
+            var owner = new KeyOwner(project.GetPrimaryKey(), key.Summary.Id);
+            var grainStorage = app.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains);
+            await grainStorage.WriteStateAsync("prefix", GrainId.Create("apikeyprefix", key.Summary.Prefix),
+                new GrainState<KeyDirectoryState>(new KeyDirectoryState { Owner = owner }));
+            await grainStorage.WriteStateAsync("publishable", GrainId.Create("publishablekey", key.Summary.PublishableKey),
+                new GrainState<KeyDirectoryState>(new KeyDirectoryState { Owner = owner }));
+            await storage.QueryColumnAsync("DELETE FROM OrleansStorage WHERE GrainTypeString = 'entry'");
+        }
+
+        await using (var app = new MentioraApp(storage))
+        {
+            var client = app.Start();
+            var fromBrowser = TraceEvents.Post(TraceEvents.Valid(), key.Summary.PublishableKey);
+            fromBrowser.Headers.Add("Origin", origin);
+
+            Assert.Equal(HttpStatusCode.Accepted, (await client.SendAsync(TraceEvents.Post(TraceEvents.Valid(), key.Key))).StatusCode);
+            Assert.Equal(HttpStatusCode.Accepted, (await client.SendAsync(fromBrowser)).StatusCode);
         }
     }
 

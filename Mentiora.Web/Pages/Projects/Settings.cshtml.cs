@@ -115,9 +115,7 @@ public sealed class SettingsModel(IGrainFactory grains, TimeProvider clock) : Pa
         {
             OpenDialog = "create";
             NewKeyName = name;
-            CreateError = result.Outcome == CreateApiKeyOutcome.LimitReached
-                ? $"This project already has {ProjectGrain.MaxApiKeys} API keys, the most it can have. Revoke a key you no longer use, then create a new one."
-                : $"Use a name of at most {ApiKeyNames.MaxLength} characters.";
+            CreateError = ApiKeyMessages.CreateRefused(result.Outcome);
             return WithStatus(IsHtmx ? Partial("_CreateKeyForm", new CreateKeyForm(name, CreateError)) : Page(), StatusCodes.Status422UnprocessableEntity);
         }
 
@@ -149,7 +147,7 @@ public sealed class SettingsModel(IGrainFactory grains, TimeProvider clock) : Pa
         if (outcome == RenameApiKeyOutcome.NameTooLong)
         {
             RenamingKeyId = keyId;
-            RenameError = $"Use a name of at most {ApiKeyNames.MaxLength} characters.";
+            RenameError = ApiKeyMessages.RenameRefused(outcome);
             return WithStatus(IsHtmx ? Partial("_ApiKeyRow", Row(key)) : Page(), StatusCodes.Status422UnprocessableEntity);
         }
 
@@ -226,15 +224,7 @@ public sealed class SettingsModel(IGrainFactory grains, TimeProvider clock) : Pa
         }
 
         MemberMessageIsError = outcome != MemberChangeOutcome.Done;
-        MemberMessage = outcome switch
-        {
-            MemberChangeOutcome.Done => added ? $"{who} was added to the project." : $"{who} was removed from the project.",
-            MemberChangeOutcome.NotOwner => "Only the project's owner can change its members.",
-            MemberChangeOutcome.NoSuchUser => $"There is no Mentiora account for '{who}'. Ask them to sign up first.",
-            MemberChangeOutcome.Unchanged => added ? $"{who} is already a member." : $"{who} is not a member.",
-            MemberChangeOutcome.IsOwner => "The owner cannot be removed from the project.",
-            _ => null,
-        };
+        MemberMessage = MemberMessages.For(outcome, who, added);
         if (outcome == MemberChangeOutcome.Done)
         {
             MemberEmail = null;
