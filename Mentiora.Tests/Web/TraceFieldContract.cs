@@ -115,7 +115,11 @@ public static partial class TraceFieldContract
     /// <summary>Whether an event without <paramref name="field"/> is refused.</summary>
     public static bool IsRequired(string field) => field is "trace_id" or "span_id" or "name" or "type" or "start_time";
 
-    /// <summary>Whether <paramref name="text"/> is a date and time the contract reads (see <see cref="IsDateTime(JsonElement)"/>).</summary>
+    /// <summary>
+    /// Whether <paramref name="text"/> is ISO 8601 as the contract reads it (System.Text.Json's extended
+    /// ISO 8601-1:2019 profile): a date, optionally a time with or without seconds and fraction, optionally
+    /// Z or an offset of hours and minutes, naming an instant the calendar holds.
+    /// </summary>
     public static bool IsDateTime(string text) => TryReadInstant(text, out _);
 
     // The instant, in UTC ticks, of a date and time the contract reads; a time without an offset is UTC.
@@ -153,8 +157,6 @@ public static partial class TraceFieldContract
         return local <= DateTime.MaxValue.Ticks && utcTicks >= DateTime.MinValue.Ticks && utcTicks <= DateTime.MaxValue.Ticks;
     }
 
-    // ISO 8601 as System.Text.Json reads it (its extended ISO 8601-1:2019 profile): a date, optionally a
-    // time with or without seconds and fraction, optionally Z or an offset of hours and minutes.
     private static bool IsDateTime(JsonElement value) => value.ValueKind == JsonValueKind.String && IsDateTime(value.GetString()!);
 
     // Text the database can store as text: escapes that decode to half a surrogate pair are not.
