@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Mentiora.Tests.Infrastructure;
 
 namespace Mentiora.Tests.Dashboard;
@@ -8,7 +7,7 @@ namespace Mentiora.Tests.Dashboard;
 /// Settings → API Keys as a browser without JavaScript uses it: real form posts with the page's
 /// antiforgery token, on the embedded default and on PostgreSQL.
 /// </summary>
-public abstract partial class SettingsPageTests(DashboardAppFixture fixture) : LeakCheckedTests(fixture.App)
+public abstract class SettingsPageTests(DashboardAppFixture fixture) : LeakCheckedTests(fixture.App)
 {
     private static string Settings(Guid projectId) => $"/projects/{projectId}/settings";
 

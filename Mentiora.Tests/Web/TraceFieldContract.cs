@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Unicode;
 using System.Text.RegularExpressions;
 
 namespace Mentiora.Tests.Web;
@@ -16,6 +17,54 @@ public static partial class TraceFieldContract
     private static readonly HashSet<string> Types = new(StringComparer.Ordinal) { "llm", "tool", "chat", "error", "custom" };
 
     private static readonly string[] Counts = ["prompt_tokens", "completion_tokens", "total_tokens"];
+
+    private static readonly string[] Named =
+    [
+        "trace_id", "span_id", "parent_span_id", "thread_id", "name", "type", "start_time", "end_time", "duration_ms", "usage", "tags",
+        "model", "provider", "metadata", "error",
+    ];
+
+    // What JSON is (RFC 8259), plus the contract's refusals of ambiguous and absurdly deep documents.
+    private static readonly JsonDocumentOptions Reading = new() { AllowDuplicateProperties = false, MaxDepth = 64 };
+
+    /// <summary>
+    /// The answer to a whole body: null when it is not JSON the endpoint reads (invalid_json: not UTF-8,
+    /// not JSON, a name twice in one object, deeper than 64, a lone surrogate escape), otherwise whether
+    /// it is accepted: one valid event, or an array of 1 to 1,000 valid events.
+    /// </summary>
+    public static bool? AcceptsBody(byte[] body)
+    {
+        if (!Utf8.IsValid(body))
+        {
+            return null;
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body, Reading);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return null;
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (HasLoneSurrogate(root))
+            {
+                return null;
+            }
+
+            return root.ValueKind switch
+            {
+                JsonValueKind.Object => AcceptsEvent(root),
+                JsonValueKind.Array => root.GetArrayLength() is >= 1 and <= 1000 && root.EnumerateArray().All(e => e.ValueKind == JsonValueKind.Object && AcceptsEvent(e)),
+                _ => false,
+            };
+        }
+    }
 
     /// <summary>Whether an event otherwise valid is accepted with <paramref name="rawValue"/> (JSON text) in <paramref name="field"/>.</summary>
     /// <remarks>
@@ -47,12 +96,36 @@ public static partial class TraceFieldContract
         };
     }
 
+    /// <summary>Whether the object is a valid event: every named field by its rule, the required ones there, the end not before the start.</summary>
+    public static bool AcceptsEvent(JsonElement trace)
+    {
+        foreach (var field in Named)
+        {
+            if (trace.TryGetProperty(field, out var value) ? !Accepts(field, value.GetRawText()) : IsRequired(field))
+            {
+                return false;
+            }
+        }
+
+        return !(trace.TryGetProperty("end_time", out var end) && end.ValueKind == JsonValueKind.String &&
+                 TryReadInstant(trace.GetProperty("start_time").GetString()!, out var startTicks) &&
+                 TryReadInstant(end.GetString()!, out var endTicks) && endTicks < startTicks);
+    }
+
     /// <summary>Whether an event without <paramref name="field"/> is refused.</summary>
     public static bool IsRequired(string field) => field is "trace_id" or "span_id" or "name" or "type" or "start_time";
 
-    /// <summary>Whether <paramref name="text"/> is a date and time the contract reads (see <see cref="IsDateTime(JsonElement)"/>).</summary>
-    public static bool IsDateTime(string text)
+    /// <summary>
+    /// Whether <paramref name="text"/> is ISO 8601 as the contract reads it (System.Text.Json's extended
+    /// ISO 8601-1:2019 profile): a date, optionally a time with or without seconds and fraction, optionally
+    /// Z or an offset of hours and minutes, naming an instant the calendar holds.
+    /// </summary>
+    public static bool IsDateTime(string text) => TryReadInstant(text, out _);
+
+    // The instant, in UTC ticks, of a date and time the contract reads; a time without an offset is UTC.
+    private static bool TryReadInstant(string text, out long utcTicks)
     {
+        utcTicks = 0;
         var match = IsoDateTime().Match(text);
         if (!match.Success)
         {
@@ -80,13 +153,47 @@ public static partial class TraceFieldContract
 
         // The instant must exist: a time at the edge of the calendar may fall off it once its offset is taken away.
         var local = new DateTime(year, month, day, hour, minute, second).Ticks + FractionTicks(match.Groups["fraction"].Value);
-        var utc = local - offset.Ticks;
-        return local <= DateTime.MaxValue.Ticks && utc >= DateTime.MinValue.Ticks && utc <= DateTime.MaxValue.Ticks;
+        utcTicks = local - offset.Ticks;
+        return local <= DateTime.MaxValue.Ticks && utcTicks >= DateTime.MinValue.Ticks && utcTicks <= DateTime.MaxValue.Ticks;
     }
 
-    // ISO 8601 as System.Text.Json reads it (its extended ISO 8601-1:2019 profile): a date, optionally a
-    // time with or without seconds and fraction, optionally Z or an offset of hours and minutes.
     private static bool IsDateTime(JsonElement value) => value.ValueKind == JsonValueKind.String && IsDateTime(value.GetString()!);
+
+    // Text the database can store as text: escapes that decode to half a surrogate pair are not.
+    private static bool HasLoneSurrogate(JsonElement value)
+    {
+        try
+        {
+            return value.ValueKind switch
+            {
+                JsonValueKind.String => IsBroken(value.GetString()!),
+                JsonValueKind.Array => value.EnumerateArray().Any(HasLoneSurrogate),
+                JsonValueKind.Object => value.EnumerateObject().Any(p => IsBroken(p.Name) || HasLoneSurrogate(p.Value)),
+                _ => false,
+            };
+        }
+        catch (InvalidOperationException)
+        {
+            return true;
+        }
+
+        static bool IsBroken(string text)
+        {
+            for (var i = 0; i < text.Length; i++)
+            {
+                if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                {
+                    i++;
+                }
+                else if (char.IsSurrogate(text[i]))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
 
     private static long FractionTicks(string fraction)
     {
