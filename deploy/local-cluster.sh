@@ -11,5 +11,10 @@ if ! command -v dotnet >/dev/null 2>&1; then
   echo "local-cluster: the .NET SDK 10 is needed: https://dotnet.microsoft.com/download" >&2
   exit 1
 fi
-dotnet build "$repo/Mentiora.Harness/Mentiora.Harness.csproj" -c Release -nologo -v quiet -clp:NoSummary >&2
-exec dotnet "$repo/Mentiora.Harness/bin/Release/net10.0/Mentiora.Harness.dll" "$@"
+harness=$repo/Mentiora.Harness/bin/Release/net10.0/Mentiora.Harness.dll
+# Built when missing or older than its sources; the harness itself builds the app it starts.
+if [ ! -f "$harness" ] || [ -n "$(find "$repo/Mentiora.Harness" "$repo/deploy/nginx.conf.template" \
+  \( -name bin -o -name obj \) -prune -o -type f -newer "$harness" -print -quit)" ]; then
+  dotnet build "$repo/Mentiora.Harness/Mentiora.Harness.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
+fi
+exec dotnet "$harness" "$@"

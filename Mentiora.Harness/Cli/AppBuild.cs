@@ -12,10 +12,10 @@ internal static class AppBuild
         var dll = RepositoryLayout.AppDll;
         if (!force && File.Exists(dll) && !SourcesNewerThan(File.GetLastWriteTimeUtc(dll))) return;
         Report.Progress("Building Mentiora.Web (dotnet build -c Release)");
-        var output = await CommandRunner.RunAsync("dotnet",
-            ["build", Path.Combine(RepositoryLayout.WebProject, "Mentiora.Web.csproj"), "-c", "Release", "-nologo", "-v", "quiet", "-clp:NoSummary"],
+        // A failed build throws with the compiler's words; a good one has nothing to say.
+        await CommandRunner.RunAsync("dotnet",
+            ["build", Path.Combine(RepositoryLayout.WebProject, "Mentiora.Web.csproj"), "-c", "Release", "-nologo", "-v", "quiet", "-clp:ErrorsOnly"],
             workingDirectory: RepositoryLayout.Root, timeout: TimeSpan.FromMinutes(10));
-        if (output.Trim().Length > 0) Console.Error.WriteLine(output.TrimEnd());
     }
 
     private static bool SourcesNewerThan(DateTime built)

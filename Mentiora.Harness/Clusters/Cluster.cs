@@ -274,7 +274,7 @@ public sealed class Cluster : IAsyncDisposable
         var options = SiloOptionsFor(_options.SiloName(index), index);
         _options.Progress?.Invoke($"Starting silo {options.Name}" + (options.LogFile is null ? "" : $", log {options.LogFile}"));
         var silo = await SiloProcess.StartAsync(options);
-        _options.Progress?.Invoke($"Silo {options.Name} is ready: {silo.BaseAddress} (silo port {silo.SiloPort}, gateway port {silo.GatewayPort}, PID {silo.ProcessId})");
+        _options.Progress?.Invoke($"Silo {options.Name} is ready: {silo.BaseAddress.ToString().TrimEnd('/')} (silo port {silo.SiloPort}, gateway port {silo.GatewayPort}, PID {silo.ProcessId})");
         return silo;
     }
 

@@ -27,7 +27,8 @@ public static partial class NginxTemplate
     public static Dictionary<string, string> VariablesFor(string listen, IEnumerable<string> upstreams, string logsDirectory, string tempDirectory) => new()
     {
         ["MENTIORA_LISTEN"] = listen,
-        ["MENTIORA_UPSTREAMS"] = string.Join(' ', upstreams.Select(u => $"server {u} max_fails=1 fail_timeout=5s;")),
+        // A line each, as compose writes them, indented like the template's upstream block.
+        ["MENTIORA_UPSTREAMS"] = string.Join("\n        ", upstreams.Select(u => $"server {u} max_fails=1 fail_timeout=5s;")),
         ["MENTIORA_NGINX_LOGS"] = logsDirectory,
         ["MENTIORA_NGINX_TEMP"] = tempDirectory,
     };

@@ -237,7 +237,7 @@ public sealed partial class DeploymentFilesTests
         Assert.All(used, name => Assert.True(environment.ContainsKey(name), $"compose's nginx does not define {name}, which the template uses."));
         // envsubst replaces every defined variable, so none may carry the name of one of nginx's own.
         var nginxOwn = NginxVariable().Matches(text).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
-        Assert.Empty(environment.Keys.Where(nginxOwn.Contains));
+        Assert.DoesNotContain(environment.Keys, nginxOwn.Contains);
     }
 
     [Fact]
