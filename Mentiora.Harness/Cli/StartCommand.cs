@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Mentiora.Harness.Clusters;
 using Mentiora.Harness.Ports;
 using Mentiora.Harness.Prerequisites;
@@ -40,6 +41,19 @@ internal static class StartCommand
         // Written first, so that `stop` recognises the folder as a cluster's even if this start is cut short.
         ClusterEnv.Write(dir, state);
 
+        // A Ctrl-C or SIGTERM mid-start would leave processes no cluster.env names: the current step finishes, then
+        // everything started so far is stopped again.
+        var interrupted = false;
+        void OnSignal(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            if (!interrupted) Report.Warn("interrupted; stopping what was started once the current step ends");
+            interrupted = true;
+        }
+
+        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+
         Cluster cluster;
         try
         {
@@ -67,6 +81,13 @@ internal static class StartCommand
             Report.Warn("start failed; stopped what was started");
             if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
             return Report.Fail(e.Message);
+        }
+
+        if (interrupted)
+        {
+            await cluster.DisposeAsync();
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+            return 130;
         }
 
         var postgres = cluster.Postgres!;

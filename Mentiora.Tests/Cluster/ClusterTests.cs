@@ -11,6 +11,9 @@ using Xunit.Abstractions;
 
 namespace Mentiora.Tests.Cluster;
 
+// Inside the namespace, so that it wins over the namespace Mentiora.Tests.Cluster itself.
+using Cluster = Mentiora.Harness.Clusters.Cluster;
+
 /// <summary>
 /// Two Mentiora processes on one PostgreSQL database, one Orleans cluster, as a load balancer
 /// would spread one user's requests over them: what one silo does, the other must see at once.
@@ -369,7 +372,7 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
         Assert.Equal(KeyLimit, KeyRow().Matches(await onA2.GetPageAsync(Settings(projectId))).Count);
     }
 
-    private async Task<Harness.Clusters.Cluster> StartClusterAsync(Func<SiloProcess, Task>? whileAIsAlone = null)
+    private async Task<Cluster> StartClusterAsync(Func<SiloProcess, Task>? whileAIsAlone = null)
     {
         var cluster = await TestClusters.StartTwoSilosAsync(whileAIsAlone);
         output.WriteLine($"silo A was ready {cluster.Silos[0].StartupTime.TotalSeconds:0.0} s after its start, B {cluster.Silos[1].StartupTime.TotalSeconds:0.0} s after its own");

@@ -5,6 +5,9 @@ using Xunit.Abstractions;
 
 namespace Mentiora.Tests.Cluster;
 
+// Inside the namespace, so that it wins over the namespace Mentiora.Tests.Cluster itself.
+using Cluster = Mentiora.Harness.Clusters.Cluster;
+
 /// <summary>
 /// The deployed topology (two silos behind nginx on one PostgreSQL, started by the harness as deploy/local-cluster.sh starts it)
 /// under steady load through the load balancer, while something fails: a silo is killed, the database
@@ -107,7 +110,7 @@ public sealed class LoadBalancedFaultTests(ITestOutputHelper output)
 
     // The docker-compose topology from local binaries: a PostgreSQL of its own (the test stops it), the silos
     // starting together, nginx in front, and silos given time to leave the cluster at the end.
-    private static Task<Harness.Clusters.Cluster> StartClusterAsync(IDictionary<string, string>? settings = null) =>
+    private static Task<Cluster> StartClusterAsync(IDictionary<string, string>? settings = null) =>
         TestClusters.StartAsync(new ClusterOptions
         {
             Nginx = true,
@@ -118,7 +121,7 @@ public sealed class LoadBalancedFaultTests(ITestOutputHelper output)
         });
 
     // Through nginx, as a person signing up in the browser would.
-    private static async Task<string> CreateKeyAsync(Harness.Clusters.Cluster cluster)
+    private static async Task<string> CreateKeyAsync(Cluster cluster)
     {
         var owner = DashboardClient.Using(cluster.CreateClient());
         return await owner.CreateApiKeyAsync(await owner.SignUpAsync(), "Load");
@@ -137,7 +140,7 @@ public sealed class LoadBalancedFaultTests(ITestOutputHelper output)
     }
 
     private async Task AssertFaultWasSurvivedAsync(
-        Harness.Clusters.Cluster cluster, TraceLoad load, TimeSpan faultEnded, string fault, IReadOnlyCollection<Guid>? alsoAcknowledged = null)
+        Cluster cluster, TraceLoad load, TimeSpan faultEnded, string fault, IReadOnlyCollection<Guid>? alsoAcknowledged = null)
     {
         var resumed = load.ResumedAfter(faultEnded);
         output.WriteLine($"cluster started in {cluster.StartupTime.TotalSeconds:0.0} s; {fault}; steady load answers: {load.Summary()}; "
@@ -158,7 +161,7 @@ public sealed class LoadBalancedFaultTests(ITestOutputHelper output)
             + cluster.LogTails());
     }
 
-    private static void AssertOnlyRetryableRefusals(Harness.Clusters.Cluster cluster, TraceLoad load)
+    private static void AssertOnlyRetryableRefusals(Cluster cluster, TraceLoad load)
     {
         var breaches = load.Answers.Where(a => a.Breach is not null).ToList();
         Assert.True(breaches.Count == 0,

@@ -241,6 +241,16 @@ public sealed partial class DeploymentFilesTests
     }
 
     [Fact]
+    public void TheHarnessRendersTheTemplateAsEnvsubstDoesReplacingOnlyDefinedVariables()
+    {
+        var rendered = NginxTemplate.Render(
+            "listen ${MENTIORA_LISTEN}; $MENTIORA_LISTEN $MENTIORA_LISTENER ${MENTIORA_UNSET} $host ${host} $",
+            new Dictionary<string, string> { ["MENTIORA_LISTEN"] = "8080" });
+
+        Assert.Equal("listen 8080; 8080 $MENTIORA_LISTENER ${MENTIORA_UNSET} $host ${host} $", rendered);
+    }
+
+    [Fact]
     public async Task TheHarnessRenderingOfTheTemplateIsAcceptedByNginx()
     {
         var nginx = await HostTools.RequireAsync(Prerequisite.Nginx, install: false);
