@@ -9,9 +9,6 @@ using Mentiora.Bench.Options;
 using Mentiora.Bench.Output;
 using Mentiora.Bench.Scenarios;
 
-// It reads /proc, runs wrk and PostgreSQL as the postgres user: a Linux program.
-[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
-
 const string Usage = """
     bench/run.sh [--only LIST] [--duration 10s] [--runs 3] [--connections 32] [--threads 2]
                  [--batch-connections 8] [--rate-duration 5s] [--warmup 5s] [--results DIR]
@@ -38,6 +35,13 @@ const string Usage = """
 // The sqlite scenario runs the app in embedded mode, which a connection string in this
 // environment would silently turn into PostgreSQL mode; each target is given its storage explicitly.
 Environment.SetEnvironmentVariable("ConnectionStrings__Postgres", null);
+
+// It reads /proc and runs PostgreSQL as the postgres system user: a Linux program.
+if (!OperatingSystem.IsLinux())
+{
+    Console.Error.WriteLine("bench: the benchmark runs on Linux only");
+    return 1;
+}
 
 try
 {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.Versioning;
 using System.Text.RegularExpressions;
 using Mentiora.Bench.Measuring;
 using Mentiora.Bench.Output;
@@ -36,6 +37,7 @@ public static partial class CommitCostMeasure
         "(PARTITION BY project_id, trace_id, span_id ORDER BY arrival) AS copy FROM traces_incoming) incoming WHERE copy = 1 ORDER BY arrival " +
         "ON CONFLICT (project_id, trace_id, span_id) DO NOTHING";
 
+    [SupportedOSPlatform("linux")]
     public static async Task<int> RunAsync(BenchFiles files, int seconds)
     {
         var work = System.IO.Directory.CreateTempSubdirectory("mentiora-pg-commit.").FullName;

@@ -35,7 +35,7 @@ public sealed class HtmlPages : IDisposable
     public async Task<IDocument> SubmitAsync(IDocument page, string button, IReadOnlyDictionary<string, string>? fields = null)
     {
         var submitter = page.QuerySelectorAll<IHtmlElement>("button, input[type=submit]")
-            .FirstOrDefault(b => b is IHtmlButtonElement or IHtmlInputElement && AccessibleText(b) == button && !IsDisabled(b))
+            .FirstOrDefault(b => AccessibleText(b) == button && !IsDisabled(b))
             ?? throw new BenchFailedException($"{page.Url} has no enabled button '{button}'");
         var form = submitter.Closest("form") as IHtmlFormElement ?? throw new BenchFailedException($"the button '{button}' on {page.Url} is in no form");
         foreach (var (name, value) in fields ?? new Dictionary<string, string>())

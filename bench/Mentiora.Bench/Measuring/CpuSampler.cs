@@ -19,7 +19,7 @@ public sealed class CpuSampler : IAsyncDisposable
     private static readonly string[] NamedByCommand = ["wrk", "postgres", "nginx"];
 
     private readonly IReadOnlyList<CpuGroup> _groups;
-    private readonly Dictionary<int, ProcessTicks> _processes = [];
+    private readonly Dictionary<int, (string Command, long StartTicks, long Baseline, long Last)> _processes = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private long _firstIdle;
@@ -101,12 +101,12 @@ public sealed class CpuSampler : IAsyncDisposable
 
                 if (_processes.TryGetValue(pid, out var known) && known.StartTicks == reading.StartTicks)
                 {
-                    known.Last = reading.Ticks;
+                    _processes[pid] = known with { Last = reading.Ticks };
                 }
                 else
                 {
                     // A process born during the run used all of its CPU within it.
-                    _processes[pid] = new ProcessTicks(reading.Command, reading.StartTicks, _first ? reading.Ticks : 0, reading.Ticks);
+                    _processes[pid] = (reading.Command, reading.StartTicks, _first ? reading.Ticks : 0, reading.Ticks);
                 }
             }
 
@@ -161,13 +161,5 @@ public sealed class CpuSampler : IAsyncDisposable
         }
 
         return (stat[(open + 1)..close], long.Parse(rest[19]), long.Parse(rest[11]) + long.Parse(rest[12]));
-    }
-
-    private sealed class ProcessTicks(string command, long startTicks, long baseline, long last)
-    {
-        public string Command { get; } = command;
-        public long StartTicks { get; } = startTicks;
-        public long Baseline { get; } = baseline;
-        public long Last { get; set; } = last;
     }
 }

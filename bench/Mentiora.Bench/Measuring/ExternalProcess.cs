@@ -4,14 +4,14 @@ using Mentiora.Bench.Output;
 
 namespace Mentiora.Bench.Measuring;
 
-/// <summary>Runs a tool to its end with its output going to a log file, and hands back that output.</summary>
+/// <summary>Runs a tool to its end whatever its exit code (wrk -v exits 1), keeps its output, and writes it to a log file when given one.</summary>
 public sealed class ExternalProcess
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
-    private readonly string _logPath;
+    private readonly string? _logPath;
 
-    private ExternalProcess(Process process, string logPath)
+    private ExternalProcess(Process process, string? logPath)
     {
         _process = process;
         _logPath = logPath;
@@ -19,7 +19,7 @@ public sealed class ExternalProcess
 
     public int Id => _process.Id;
 
-    public static ExternalProcess Start(string fileName, IEnumerable<string> arguments, string logPath, string? workingDirectory = null,
+    public static ExternalProcess Start(string fileName, IEnumerable<string> arguments, string? logPath, string? workingDirectory = null,
         IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(fileName)
@@ -69,7 +69,11 @@ public sealed class ExternalProcess
             output = _output.ToString();
         }
 
-        await File.WriteAllTextAsync(_logPath, output);
+        if (_logPath is not null)
+        {
+            await File.WriteAllTextAsync(_logPath, output);
+        }
+
         return (_process.ExitCode, output);
     }
 

@@ -1,5 +1,3 @@
-using Mentiora.Bench.Output;
-
 namespace Mentiora.Bench.Measuring;
 
 /// <summary>Runs bench/LoadGen (fixed rate, open loop) and reads its LOADGEN line.</summary>
@@ -17,15 +15,6 @@ public sealed class LoadGen(BenchFiles files, int durationSeconds, string logs)
         // The generator itself is a component of its own in the split, like wrk.
         // Sampling starts a few milliseconds after the generator, before it has sent anything.
         var sampler = CpuSampler.Start([.. cpuGroups, new CpuGroup("loadgen", [process.Id])]);
-        var (exitCode, output) = await process.WaitAsync();
-        var cpu = await sampler.StopAsync();
-        if (exitCode != 0)
-        {
-            Console.Error.Write(output);
-            throw new BenchFailedException($"LoadGen failed against {target} (log: {log})");
-        }
-
-        var result = ResultLine.FindLast(output, "LOADGEN") ?? throw new BenchFailedException($"LoadGen printed no result line (log: {log})");
-        return new Measurement(result, cpu);
+        return await Measurement.CollectAsync("LoadGen", process, sampler, "LOADGEN", target, log);
     }
 }

@@ -1,5 +1,3 @@
-using Mentiora.Bench.Output;
-
 namespace Mentiora.Bench.Measuring;
 
 /// <summary>Runs wrk with one of bench/lua's scripts against POST /api/v1/traces and reads its BENCH line.</summary>
@@ -22,15 +20,6 @@ public sealed class Wrk(BenchFiles files, int threads, string logs)
 
         arguments.AddRange([new Uri(target, "/api/v1/traces").ToString(), "--", files.Payload]);
         var sampler = CpuSampler.Start([.. cpuGroups]);
-        var (exitCode, output) = await ExternalProcess.Start("wrk", arguments, log).WaitAsync();
-        var cpu = await sampler.StopAsync();
-        if (exitCode != 0)
-        {
-            Console.Error.Write(output);
-            throw new BenchFailedException($"wrk failed against {target} (log: {log})");
-        }
-
-        var result = ResultLine.FindLast(output, "BENCH") ?? throw new BenchFailedException($"wrk printed no result line (log: {log})");
-        return new Measurement(result, cpu);
+        return await Measurement.CollectAsync("wrk", ExternalProcess.Start("wrk", arguments, log), sampler, "BENCH", target, log);
     }
 }

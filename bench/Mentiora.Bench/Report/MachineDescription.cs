@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
+using Mentiora.Bench.Measuring;
+using Mentiora.Bench.Output;
 
 namespace Mentiora.Bench.Report;
 
@@ -49,19 +49,9 @@ public static class MachineDescription
     {
         try
         {
-            var info = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var argument in arguments)
-            {
-                info.ArgumentList.Add(argument);
-            }
-
-            using var process = Process.Start(info)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            process.WaitForExit();
-            return stdout.Result.Length > 0 ? stdout.Result : stderr.Result;
+            return ExternalProcess.Start(tool, arguments, logPath: null).WaitAsync().GetAwaiter().GetResult().Output;
         }
-        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException or ExternalException)
+        catch (BenchFailedException)
         {
             return "";
         }

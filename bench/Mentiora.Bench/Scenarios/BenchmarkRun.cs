@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using System.Runtime.Versioning;
 using Mentiora.Bench.Checking;
 using Mentiora.Bench.Measuring;
 using Mentiora.Bench.Options;
@@ -7,6 +7,7 @@ using Mentiora.Bench.Report;
 using Mentiora.Bench.Targets;
 using Mentiora.Harness.Clusters;
 using Mentiora.Harness.Prerequisites;
+using Mentiora.Harness.Processes;
 using Mentiora.Harness.Silos;
 using Microsoft.Data.Sqlite;
 
@@ -23,7 +24,11 @@ public sealed class BenchmarkRun(BenchOptions options, BenchFiles files)
 
     private static readonly TimeSpan SiloStopTimeout = TimeSpan.FromSeconds(30);
 
+    // A first Release build of the web project on a busy two-core machine took minutes.
+    private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(15);
+
     /// <summary>Runs everything asked for; the exit code (1 when a check failed).</summary>
+    [SupportedOSPlatform("linux")]
     public async Task<int> RunAsync()
     {
         await HostTools.RequireAsync(Prerequisite.Wrk, install: true, Progress.Say);
@@ -60,7 +65,8 @@ public sealed class BenchmarkRun(BenchOptions options, BenchFiles files)
         if (busy > BusyWarningPercent)
         {
             Progress.Say($"WARNING: the machine is already {busy}% busy before the benchmark starts; other processes will distort the numbers:");
-            Console.Error.Write(string.Join('\n', (await Run("ps", "-eo", "pcpu,pid,comm", "--sort=-pcpu")).Split('\n').Take(6).Select(l => "    " + l)) + "\n");
+            var top = await CommandRunner.RunAsync("ps", ["-eo", "pcpu,pid,comm", "--sort=-pcpu"]);
+            Console.Error.Write(string.Join('\n', top.Split('\n').Take(6).Select(l => "    " + l)) + "\n");
         }
 
         Progress.Say("Building Mentiora.Web, bench/BareKestrel and bench/LoadGen (Release)");
@@ -220,25 +226,16 @@ public sealed class BenchmarkRun(BenchOptions options, BenchFiles files)
 
     private static async Task BuildAsync(string project, string log)
     {
-        var (exitCode, output) = await ExternalProcess.Start("dotnet", ["build", project, "-c", "Release", "-nologo", "-v", "quiet", "-clp:NoSummary"], log).WaitAsync();
-        if (exitCode != 0)
+        try
         {
-            Console.Error.Write(string.Join('\n', output.Split('\n').TakeLast(30)));
-            throw new BenchFailedException($"building {project} failed");
+            await File.AppendAllTextAsync(log, await CommandRunner.RunAsync("dotnet",
+                ["build", project, "-c", "Release", "-nologo", "-v", "quiet", "-clp:NoSummary"], timeout: BuildTimeout));
         }
-    }
-
-    private static async Task<string> Run(string tool, params string[] arguments)
-    {
-        var info = new ProcessStartInfo(tool) { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var argument in arguments)
+        catch (InvalidOperationException e)
         {
-            info.ArgumentList.Add(argument);
+            await File.AppendAllTextAsync(log, e.Message);
+            Console.Error.WriteLine(string.Join('\n', e.Message.Split('\n').TakeLast(30)));
+            throw new BenchFailedException($"building {project} failed (log: {log})");
         }
-
-        using var process = Process.Start(info)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return output;
     }
 }
