@@ -43,7 +43,7 @@ public static class IdentityTokens
         // An empty key would let anyone sign; treat a missing secret as a refusal, not as a key.
         if (signingKey.IsEmpty)
         {
-            return IdentityTokenVerification.Invalid("no signing key is configured");
+            return IdentityTokenVerification.Invalid(IdentityTokenProblem.NoSigningKey);
         }
 
         if (FormProblem(token, out var payload) is { } formProblem)
@@ -65,12 +65,12 @@ public static class IdentityTokens
 
         return outcome.Exception switch
         {
-            SecurityTokenInvalidAlgorithmException => IdentityTokenVerification.Invalid("the algorithm must be HS256"),
+            SecurityTokenInvalidAlgorithmException => IdentityTokenVerification.Invalid(IdentityTokenProblem.AlgorithmNotHs256),
             SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException =>
-                IdentityTokenVerification.Invalid("the signature does not match"),
+                IdentityTokenVerification.Invalid(IdentityTokenProblem.SignatureMismatch),
             SecurityTokenExpiredException => CheckClaims(payload, now) ?? IdentityTokenVerification.Expired(),
-            SecurityTokenNotYetValidException => CheckClaims(payload, now) ?? IdentityTokenVerification.Invalid("nbf is in the future"),
-            _ => CheckClaims(payload, now) ?? IdentityTokenVerification.Invalid("the token's claims are not acceptable"),
+            SecurityTokenNotYetValidException => CheckClaims(payload, now) ?? IdentityTokenVerification.Invalid(IdentityTokenProblem.NotYetValid),
+            _ => CheckClaims(payload, now) ?? IdentityTokenVerification.Invalid(IdentityTokenProblem.ClaimsNotAcceptable),
         };
     }
 
@@ -94,7 +94,7 @@ public static class IdentityTokens
             ?? (user.Email is null ? null : TextProblem("email", user.Email, required: false));
         if (userProblem is not null)
         {
-            throw new ArgumentException($"The end user cannot be put in a token: {userProblem}.", nameof(user));
+            throw new ArgumentException($"The end user cannot be put in a token: its {userProblem.Claim} claim breaks {userProblem.Problem}.", nameof(user));
         }
 
         var issuedAt = now.ToUnixTimeSeconds();
@@ -189,32 +189,32 @@ public static class IdentityTokens
     // Returns what is wrong with the token's shape, or null with its decoded payload. The library
     // reads tokens more leniently (padding, repeated header members, crit), so these checks stay
     // ours and give each token exactly one spelling.
-    private static string? FormProblem(string? token, out byte[] payload)
+    private static IdentityTokenError? FormProblem(string? token, out byte[] payload)
     {
         payload = [];
         if (string.IsNullOrEmpty(token))
         {
-            return "the token is empty";
+            return new IdentityTokenError(IdentityTokenProblem.Empty);
         }
 
         // Checked before any decoding so an oversized input costs nothing but a length comparison.
         if (token.Length > MaxTokenLength)
         {
-            return $"the token is longer than {MaxTokenLength} characters";
+            return new IdentityTokenError(IdentityTokenProblem.TooLong);
         }
 
         var firstDot = token.IndexOf('.');
         var lastDot = token.LastIndexOf('.');
         if (firstDot < 0 || firstDot == lastDot || token.IndexOf('.', firstDot + 1) != lastDot)
         {
-            return "the token is not three dot-separated parts";
+            return new IdentityTokenError(IdentityTokenProblem.NotThreeParts);
         }
 
         if (!TryDecode(token.AsSpan(0, firstDot), out var header)
             || !TryDecode(token.AsSpan(firstDot + 1, lastDot - firstDot - 1), out payload)
             || !TryDecode(token.AsSpan(lastDot + 1), out _))
         {
-            return "the token is not base64url";
+            return new IdentityTokenError(IdentityTokenProblem.NotBase64Url);
         }
 
         if (HeaderProblem(header) is { } headerProblem)
@@ -222,7 +222,7 @@ public static class IdentityTokens
             return headerProblem;
         }
 
-        using var document = ParseObject(payload, "payload", out var payloadProblem);
+        using var document = ParseObject(payload, IdentityTokenProblem.PayloadNotJson, IdentityTokenProblem.PayloadNotObject, out var payloadProblem);
         return document is null ? payloadProblem : null;
     }
 
@@ -253,9 +253,9 @@ public static class IdentityTokens
     private static bool IsBase64UrlChar(char c) =>
         c is (>= 'A' and <= 'Z') or (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_';
 
-    private static string? HeaderProblem(byte[] header)
+    private static IdentityTokenError? HeaderProblem(byte[] header)
     {
-        using var document = ParseObject(header, "header", out var parseProblem);
+        using var document = ParseObject(header, IdentityTokenProblem.HeaderNotJson, IdentityTokenProblem.HeaderNotObject, out var parseProblem);
         if (document is null)
         {
             return parseProblem;
@@ -267,19 +267,19 @@ public static class IdentityTokens
         // be used to pass off a token the secret did not sign.
         if (!root.TryGetProperty("alg", out var alg) || alg.ValueKind != JsonValueKind.String || !alg.ValueEquals("HS256"))
         {
-            return "the algorithm must be HS256";
+            return new IdentityTokenError(IdentityTokenProblem.AlgorithmNotHs256);
         }
 
         if (root.TryGetProperty("typ", out var typ)
             && (ReadString(typ, out var typValue) is not null || !string.Equals(typValue, "JWT", StringComparison.OrdinalIgnoreCase)))
         {
-            return "the token type must be JWT";
+            return new IdentityTokenError(IdentityTokenProblem.TypeNotJwt);
         }
 
         // RFC 7515 requires refusing a critical extension one does not understand, and we understand none.
         if (root.TryGetProperty("crit", out _))
         {
-            return "critical header extensions are not supported";
+            return new IdentityTokenError(IdentityTokenProblem.CriticalHeader);
         }
 
         return null;
@@ -289,10 +289,10 @@ public static class IdentityTokens
     // expiry and nbf are the library's to judge.
     private static IdentityTokenVerification? CheckClaims(byte[] payload, DateTimeOffset now)
     {
-        using var document = ParseObject(payload, "payload", out var parseProblem);
+        using var document = ParseObject(payload, IdentityTokenProblem.PayloadNotJson, IdentityTokenProblem.PayloadNotObject, out var parseProblem);
         if (document is null)
         {
-            return IdentityTokenVerification.Invalid(parseProblem);
+            return IdentityTokenVerification.Invalid(parseProblem!);
         }
 
         // Every claim is read before any is judged; the first problem found, in claim order, is reported.
@@ -309,12 +309,12 @@ public static class IdentityTokens
 
         if (expiresAt <= issuedAt)
         {
-            return IdentityTokenVerification.Invalid("exp must be later than iat");
+            return IdentityTokenVerification.Invalid(IdentityTokenProblem.ExpiresBeforeIssued);
         }
 
         if (expiresAt - issuedAt > MaxLifetimeSeconds)
         {
-            return IdentityTokenVerification.Invalid($"the lifetime is longer than {MaxLifetimeSeconds} seconds");
+            return IdentityTokenVerification.Invalid(IdentityTokenProblem.LifetimeTooLong);
         }
 
         // Ticks rather than whole seconds, so "now" is not rounded in the token's favour.
@@ -322,7 +322,7 @@ public static class IdentityTokens
         var leewayTicks = ClockLeewaySeconds * TimeSpan.TicksPerSecond;
         if (issuedAt * TimeSpan.TicksPerSecond > nowTicks + leewayTicks)
         {
-            return IdentityTokenVerification.Invalid("iat is in the future");
+            return IdentityTokenVerification.Invalid(IdentityTokenProblem.IssuedInFuture);
         }
 
         return null;
@@ -339,8 +339,8 @@ public static class IdentityTokens
         return new EndUser(sub, name, email);
     }
 
-    // Returns null, with the problem, unless the bytes are a single JSON object with unique property names.
-    private static JsonDocument? ParseObject(byte[] json, string part, out string problem)
+    // Returns null, and sets the problem, unless the bytes are a single JSON object with unique property names.
+    private static JsonDocument? ParseObject(byte[] json, IdentityTokenProblem notJson, IdentityTokenProblem notObject, out IdentityTokenError? problem)
     {
         JsonDocument document;
         try
@@ -349,28 +349,28 @@ public static class IdentityTokens
         }
         catch (JsonException)
         {
-            problem = $"the {part} is not valid JSON or repeats a property";
+            problem = new IdentityTokenError(notJson);
             return null;
         }
 
         if (document.RootElement.ValueKind != JsonValueKind.Object)
         {
             document.Dispose();
-            problem = $"the {part} is not a JSON object";
+            problem = new IdentityTokenError(notObject);
             return null;
         }
 
-        problem = string.Empty;
+        problem = null;
         return document;
     }
 
-    // Returns what is wrong with the value as a phrase completing "the X claim ...", or null.
-    private static string? ReadString(JsonElement element, out string value)
+    // Returns what is wrong with the value, or null; the caller names the claim.
+    private static IdentityTokenProblem? ReadString(JsonElement element, out string value)
     {
         value = string.Empty;
         if (element.ValueKind != JsonValueKind.String)
         {
-            return "must be a string";
+            return IdentityTokenProblem.ClaimNotString;
         }
 
         try
@@ -381,27 +381,27 @@ public static class IdentityTokens
         catch (InvalidOperationException)
         {
             // Thrown for escapes such as a lone \ud800 that decode to no valid text.
-            return "is not valid text";
+            return IdentityTokenProblem.ClaimNotText;
         }
     }
 
-    private static string? ReadRequiredText(JsonElement claims, string claim, out string value)
+    private static IdentityTokenError? ReadRequiredText(JsonElement claims, string claim, out string value)
     {
         value = string.Empty;
         if (!claims.TryGetProperty(claim, out var element))
         {
-            return $"the {claim} claim is missing";
+            return new IdentityTokenError(IdentityTokenProblem.ClaimMissing, claim);
         }
 
         if (ReadString(element, out value) is { } problem)
         {
-            return $"the {claim} claim {problem}";
+            return new IdentityTokenError(problem, claim);
         }
 
         return TextProblem(claim, value, required: true);
     }
 
-    private static string? ReadOptionalText(JsonElement claims, string claim, out string? value)
+    private static IdentityTokenError? ReadOptionalText(JsonElement claims, string claim, out string? value)
     {
         value = null;
         if (!claims.TryGetProperty(claim, out var element))
@@ -411,7 +411,7 @@ public static class IdentityTokens
 
         if (ReadString(element, out var text) is { } problem)
         {
-            return $"the {claim} claim {problem}";
+            return new IdentityTokenError(problem, claim);
         }
 
         // An empty name or address says nothing, so it is kept as absent rather than shown blank.
@@ -419,16 +419,16 @@ public static class IdentityTokens
         return TextProblem(claim, text, required: false);
     }
 
-    private static string? TextProblem(string claim, string text, bool required)
+    private static IdentityTokenError? TextProblem(string claim, string text, bool required)
     {
         if (required && text.Length == 0)
         {
-            return $"the {claim} claim is empty";
+            return new IdentityTokenError(IdentityTokenProblem.ClaimEmpty, claim);
         }
 
         if (text.Length > MaxClaimLength)
         {
-            return $"the {claim} claim is longer than {MaxClaimLength} characters";
+            return new IdentityTokenError(IdentityTokenProblem.ClaimTooLong, claim);
         }
 
         // These values end up in logs and on pages, where control characters could forge lines or hide text.
@@ -436,24 +436,24 @@ public static class IdentityTokens
         {
             if (char.IsControl(c))
             {
-                return $"the {claim} claim contains control characters";
+                return new IdentityTokenError(IdentityTokenProblem.ClaimHasControlCharacters, claim);
             }
         }
 
         return null;
     }
 
-    private static string? ReadSeconds(JsonElement claims, string claim, out long seconds)
+    private static IdentityTokenError? ReadSeconds(JsonElement claims, string claim, out long seconds)
     {
         seconds = 0;
         if (!claims.TryGetProperty(claim, out var element))
         {
-            return $"the {claim} claim is missing";
+            return new IdentityTokenError(IdentityTokenProblem.ClaimMissing, claim);
         }
 
         if (element.ValueKind != JsonValueKind.Number)
         {
-            return $"the {claim} claim must be a number";
+            return new IdentityTokenError(IdentityTokenProblem.ClaimNotNumber, claim);
         }
 
         if (!element.TryGetInt64(out seconds))
@@ -461,12 +461,12 @@ public static class IdentityTokens
             // Some encoders write whole numbers as 1.7e9 or 1700000000.0; decimal holds those exactly.
             if (!element.TryGetDecimal(out var value) || value < 0 || value > MaxUnixSeconds)
             {
-                return $"the {claim} claim is out of range";
+                return new IdentityTokenError(IdentityTokenProblem.ClaimOutOfRange, claim);
             }
 
             if (decimal.Truncate(value) != value)
             {
-                return $"the {claim} claim must be whole seconds";
+                return new IdentityTokenError(IdentityTokenProblem.ClaimNotWholeSeconds, claim);
             }
 
             seconds = (long)value;
@@ -474,7 +474,7 @@ public static class IdentityTokens
 
         if (seconds < 0 || seconds > MaxUnixSeconds)
         {
-            return $"the {claim} claim is out of range";
+            return new IdentityTokenError(IdentityTokenProblem.ClaimOutOfRange, claim);
         }
 
         return null;

@@ -8,4 +8,7 @@ public sealed record BrowserAuthentication(
     [property: Id(0)] BrowserAuthenticationOutcome Outcome,
     [property: Id(1)] AuthenticatedApiKey? Key,
     [property: Id(2)] EndUser? User,
-    [property: Id(3)] string? Problem);
+
+    // Id(3) carried the refusal as English text; it stays unused so that, while silos of both
+    // versions run side by side, each skips the other's field instead of misreading it.
+    [property: Id(4)] IdentityTokenError? TokenError);

@@ -272,9 +272,9 @@ public sealed class ProjectGrain(
             switch (verification.Check)
             {
                 case IdentityTokenCheck.Expired:
-                    return Refuse(BrowserAuthenticationOutcome.IdentityTokenExpired, verification.Problem);
+                    return Refuse(BrowserAuthenticationOutcome.IdentityTokenExpired, verification.Error);
                 case IdentityTokenCheck.Invalid:
-                    return Refuse(BrowserAuthenticationOutcome.IdentityTokenInvalid, verification.Problem);
+                    return Refuse(BrowserAuthenticationOutcome.IdentityTokenInvalid, verification.Error);
             }
 
             user = verification.User;
@@ -283,8 +283,8 @@ public sealed class ProjectGrain(
         var key = MarkUsed(stored);
         return Task.FromResult(new BrowserAuthentication(BrowserAuthenticationOutcome.Authenticated, key, user, null));
 
-        static Task<BrowserAuthentication> Refuse(BrowserAuthenticationOutcome outcome, string? problem) =>
-            Task.FromResult(new BrowserAuthentication(outcome, null, null, problem));
+        static Task<BrowserAuthentication> Refuse(BrowserAuthenticationOutcome outcome, IdentityTokenError? tokenError) =>
+            Task.FromResult(new BrowserAuthentication(outcome, null, null, tokenError));
     }
 
     public Task<MintedIdentityToken?> MintIdentityToken(Guid keyId, EndUser user, TimeSpan lifetime)

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Mentiora.Grains.Keys;
+using Mentiora.Web.Api;
 
 using Mentiora.Tests.Infrastructure;
 
@@ -29,7 +30,7 @@ public sealed class IdentityTokensTests
         Assert.Equal(IdentityTokenCheck.Valid, result.Check);
         Assert.True(result.IsValid);
         Assert.Equal(user, result.User);
-        Assert.Null(result.Problem);
+        Assert.Null(result.Error);
     }
 
     [Fact]
@@ -133,7 +134,7 @@ public sealed class IdentityTokensTests
         Assert.Equal(IdentityTokenCheck.Expired, result.Check);
         Assert.False(result.IsValid);
         Assert.Null(result.User);
-        Assert.Contains("expired", result.Problem);
+        Assert.Contains("expired", Reason(result));
     }
 
     [Fact]
@@ -257,7 +258,7 @@ public sealed class IdentityTokensTests
         var result = IdentityTokens.Verify(Token(Hs256Header, payload), Key, Now);
 
         AssertInvalid(result, claim);
-        Assert.Contains("missing", result.Problem);
+        Assert.Contains("missing", Reason(result));
     }
 
     [Theory]
@@ -353,7 +354,7 @@ public sealed class IdentityTokensTests
         Assert.Equal(expected, result.Check);
         if (expected == IdentityTokenCheck.Invalid)
         {
-            Assert.Contains("iat", result.Problem);
+            Assert.Contains("iat", Reason(result));
         }
     }
 
@@ -369,7 +370,7 @@ public sealed class IdentityTokensTests
         Assert.Equal(expected, result.Check);
         if (expected == IdentityTokenCheck.Invalid)
         {
-            Assert.Contains("nbf", result.Problem);
+            Assert.Contains("nbf", Reason(result));
         }
     }
 
@@ -389,7 +390,7 @@ public sealed class IdentityTokensTests
         var result = IdentityTokens.Verify(Token(Hs256Header, payload), Key, Now);
 
         Assert.Equal(IdentityTokenCheck.Invalid, result.Check);
-        Assert.Matches("iat|exp", result.Problem);
+        Assert.Matches("iat|exp", Reason(result));
     }
 
     [Theory]
@@ -424,7 +425,7 @@ public sealed class IdentityTokensTests
         var result = IdentityTokens.Verify(token, Key, Now);
 
         Assert.Equal(IdentityTokenCheck.Invalid, result.Check);
-        Assert.NotNull(result.Problem);
+        Assert.NotEmpty(Reason(result));
     }
 
     [Fact]
@@ -527,8 +528,8 @@ public sealed class IdentityTokensTests
         var wrongSecret = IdentityTokens.Verify(token, IdentityTokens.SigningKey("your-256-bit-secreT"), DateTimeOffset.FromUnixTimeSeconds(1_516_239_022));
 
         AssertInvalid(rightSecret, "exp");
-        Assert.Contains("missing", rightSecret.Problem);
-        Assert.DoesNotContain("signature", rightSecret.Problem);
+        Assert.Contains("missing", Reason(rightSecret));
+        Assert.DoesNotContain("signature", Reason(rightSecret));
         AssertInvalid(wrongSecret, "signature");
     }
 
@@ -546,12 +547,49 @@ public sealed class IdentityTokensTests
 
         Assert.All(tokens, token =>
         {
-            var problem = IdentityTokens.Verify(token, Key, Now).Problem;
-            Assert.NotNull(problem);
+            var problem = Reason(IdentityTokens.Verify(token, Key, Now));
             Assert.DoesNotContain(sub, problem);
             Assert.DoesNotContain(Encode(Hs256Header), problem);
             Assert.True(problem.Length < 80, problem);
         });
+    }
+
+    [Fact]
+    public void EveryKindOfRefusalIsWordedAndNoTwoKindsReadAlike()
+    {
+        var messages = Enum.GetValues<IdentityTokenProblem>()
+            .Select(problem => IdentityTokenMessages.Describe(new IdentityTokenError(problem, "sub")))
+            .ToList();
+
+        Assert.All(messages, message => Assert.False(string.IsNullOrWhiteSpace(message)));
+        Assert.Equal(messages.Count, messages.Distinct().Count());
+    }
+
+    [Theory]
+    [InlineData(IdentityTokenProblem.ClaimMissing, "exp", "the exp claim is missing")]
+    [InlineData(IdentityTokenProblem.ClaimNotString, "name", "the name claim must be a string")]
+    [InlineData(IdentityTokenProblem.ClaimNotText, "sub", "the sub claim is not valid text")]
+    [InlineData(IdentityTokenProblem.ClaimEmpty, "sub", "the sub claim is empty")]
+    [InlineData(IdentityTokenProblem.ClaimTooLong, "email", "the email claim is longer than 256 characters")]
+    [InlineData(IdentityTokenProblem.ClaimHasControlCharacters, "email", "the email claim contains control characters")]
+    [InlineData(IdentityTokenProblem.ClaimNotNumber, "iat", "the iat claim must be a number")]
+    [InlineData(IdentityTokenProblem.ClaimOutOfRange, "exp", "the exp claim is out of range")]
+    [InlineData(IdentityTokenProblem.ClaimNotWholeSeconds, "exp", "the exp claim must be whole seconds")]
+    public void ARefusalAboutOneClaimNamesThatClaim(IdentityTokenProblem problem, string claim, string expected)
+    {
+        Assert.Equal(expected, IdentityTokenMessages.Describe(new IdentityTokenError(problem, claim)));
+    }
+
+    [Fact]
+    public void TheApiSaysWhyATokenWasRefusedInsideItsUsualSentence()
+    {
+        var result = IdentityTokens.Verify(Token(Hs256Header, Claims(NowSeconds, NowSeconds + 3601)), Key, Now);
+
+        var error = ApiErrors.IdentityTokenInvalid(result.Error);
+
+        Assert.Equal(
+            "The identity token was refused: the lifetime is longer than 3600 seconds. Sign it with this key's signing secret (HS256, sub, iat and exp, at most one hour).",
+            error.Message);
     }
 
     private static void AssertInvalid(IdentityTokenVerification result, string problemMentions)
@@ -559,8 +597,14 @@ public sealed class IdentityTokensTests
         Assert.Equal(IdentityTokenCheck.Invalid, result.Check);
         Assert.False(result.IsValid);
         Assert.Null(result.User);
-        Assert.NotNull(result.Problem);
-        Assert.Contains(problemMentions, result.Problem, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(problemMentions, Reason(result), StringComparison.OrdinalIgnoreCase);
+    }
+
+    // The words the API's 401 would carry for this refusal.
+    private static string Reason(IdentityTokenVerification result)
+    {
+        Assert.NotNull(result.Error);
+        return IdentityTokenMessages.Describe(result.Error);
     }
 
     private static string Token(string headerJson, string payloadJson, byte[]? key = null, Func<byte[], byte[], byte[]>? hmac = null) =>

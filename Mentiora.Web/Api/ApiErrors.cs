@@ -1,3 +1,5 @@
+using Mentiora.Grains.Keys;
+
 namespace Mentiora.Web.Api;
 
 /// <summary>The errors the ingestion API answers with; codes are a contract with the SDKs.</summary>
@@ -12,8 +14,8 @@ public static class ApiErrors
     public static ApiError IdentityTokenExpired() => new(StatusCodes.Status401Unauthorized, "identity_token_expired",
         "The identity token has expired. Fetch a new one from your server and retry.");
 
-    public static ApiError IdentityTokenInvalid(string? problem) => new(StatusCodes.Status401Unauthorized, "identity_token_invalid",
-        $"The identity token was refused{(problem is null ? string.Empty : $": {problem}")}. Sign it with this key's signing secret (HS256, sub, iat and exp, at most one hour).");
+    public static ApiError IdentityTokenInvalid(IdentityTokenError? error) => new(StatusCodes.Status401Unauthorized, "identity_token_invalid",
+        $"The identity token was refused{(error is null ? string.Empty : $": {IdentityTokenMessages.Describe(error)}")}. Sign it with this key's signing secret (HS256, sub, iat and exp, at most one hour).");
 
     public static ApiError InvalidRequest(string message, IReadOnlyDictionary<string, string>? details = null) =>
         new(StatusCodes.Status400BadRequest, "invalid_request", message, details);

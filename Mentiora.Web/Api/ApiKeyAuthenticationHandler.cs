@@ -133,7 +133,7 @@ public sealed class ApiKeyAuthenticationHandler(
             case BrowserAuthenticationOutcome.IdentityTokenExpired:
                 return Refuse(ApiErrors.IdentityTokenExpired());
             case BrowserAuthenticationOutcome.IdentityTokenInvalid:
-                return Refuse(ApiErrors.IdentityTokenInvalid(result.Problem));
+                return Refuse(ApiErrors.IdentityTokenInvalid(result.TokenError));
             default:
                 return Success(result.Key!, isSecretKey: false, result.User);
         }
