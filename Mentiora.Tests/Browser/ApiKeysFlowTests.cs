@@ -23,18 +23,8 @@ public sealed class ApiKeysFlowTests(BrowserFixture browser) : IClassFixture<Bro
         await _page.SignUpAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        try
-        {
-            // Everything must work under the strict Content-Security-Policy: the browser reports what it refuses.
-            browser.AssertNoPolicyViolations();
-        }
-        finally
-        {
-            await _app.DisposeAsync();
-        }
-    }
+    // Everything must work under the strict Content-Security-Policy: the browser reports what it refuses.
+    public Task DisposeAsync() => browser.AssertNoPolicyViolationsThenDisposeAsync(_app);
 
     [Fact]
     public async Task ANewUserCreatesCopiesUsesRenamesAndRevokesAKey()

@@ -33,19 +33,8 @@ public sealed class BrowserModeTests(BrowserFixture browser) : IClassFixture<Bro
         Assert.Equal(OriginChangeOutcome.Done, allowed.Outcome);
     }
 
-    public async Task DisposeAsync()
-    {
-        try
-        {
-            // The customer's page and the dashboard alike, each under its own Content-Security-Policy.
-            browser.AssertNoPolicyViolations();
-        }
-        finally
-        {
-            await _site.DisposeAsync();
-            await _app.DisposeAsync();
-        }
-    }
+    // The customer's page and the dashboard alike, each under its own Content-Security-Policy.
+    public Task DisposeAsync() => browser.AssertNoPolicyViolationsThenDisposeAsync(_site, _app);
 
     [Fact]
     public async Task APageOnAnAllowedOriginSendsTracesForItsSignedInUser()

@@ -69,17 +69,7 @@ public sealed partial class HostileInputTests(BrowserFixture browser) : IClassFi
         await _page.SignUpAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        try
-        {
-            browser.AssertNoPolicyViolations();
-        }
-        finally
-        {
-            await _app.DisposeAsync();
-        }
-    }
+    public Task DisposeAsync() => browser.AssertNoPolicyViolationsThenDisposeAsync(_app);
 
     [Fact]
     public async Task HostileKeyNamesAreShownAsTextEverywhereAndNothingRuns()

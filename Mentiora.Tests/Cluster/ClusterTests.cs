@@ -74,7 +74,7 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
         foreach (var browser in new[] { onA, onB })
         {
             var settings = await browser.GetPageAsync(Settings(projectId));
-            Assert.True(KeyRow().Matches(settings).Count == KeyLimit, $"the Settings page on {browser.BaseAddress} should list exactly {KeyLimit} keys");
+            Assert.True(DashboardHtml.KeyRowIds(settings).Count == KeyLimit, $"the Settings page on {browser.BaseAddress} should list exactly {KeyLimit} keys");
             Assert.All(keys, k => Assert.Contains(k![..8] + "…", settings));
         }
     }
@@ -95,7 +95,7 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
                 $"a trace sent to B with a key made on A should be accepted, got {(int)accepted.StatusCode}: {await accepted.Content.ReadAsStringAsync()}");
         }
 
-        var keyId = KeyRow().Match(await onA.GetPageAsync(Settings(projectId))).Groups[1].Value;
+        var keyId = DashboardHtml.KeyRowIds(await onA.GetPageAsync(Settings(projectId)))[0].ToString();
         using var revoked = await onA.PostFormAsync(Handler(projectId, "Revoke"), new() { ["keyId"] = keyId });
         Assert.Equal(HttpStatusCode.Redirect, revoked.StatusCode);
 
@@ -114,8 +114,8 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
         await onA.GetPageAsync("/signin");
         using var signedIn = await onA.PostFormAsync("/signin", new() { ["Email"] = email, ["Password"] = DashboardClient.Password });
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
-        var token = AntiforgeryField().Match(await onA.GetPageAsync(Settings(projectId)));
-        Assert.True(token.Success, "the Settings page on A carries an antiforgery token");
+        var token = DashboardHtml.AntiforgeryToken(await onA.GetPageAsync(Settings(projectId)));
+        Assert.True(token is not null, "the Settings page on A carries an antiforgery token");
 
         // What a browser would send to B after the load balancer switched servers: A's cookies, copied by hand
         // so the test does not depend on how a cookie jar treats two ports of one host.
@@ -136,7 +136,7 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
         using var create = await onB.PostAsync(Handler(projectId, "Create"), new FormUrlEncodedContent(
         [
             new("name", "Made on B"),
-            new("__RequestVerificationToken", WebUtility.HtmlDecode(token.Groups[1].Value)),
+            new("__RequestVerificationToken", token),
         ]));
         var created = await create.Content.ReadAsStringAsync();
         Assert.True(create.StatusCode == HttpStatusCode.OK,
@@ -318,7 +318,7 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
             projectId = await onA.SignUpAsync(email);
             kept = await onA.CreateApiKeyAsync(projectId, "Kept");
             revoked = await onA.CreateApiKeyAsync(projectId, "Revoked");
-            var revokedId = KeyRow().Matches(await onA.GetPageAsync(Settings(projectId))).Select(m => m.Groups[1].Value).Last();
+            var revokedId = DashboardHtml.KeyRowIds(await onA.GetPageAsync(Settings(projectId))).Last().ToString();
             using var revoke = await onA.PostFormAsync(Handler(projectId, "Revoke"), new() { ["keyId"] = revokedId });
             Assert.Equal(HttpStatusCode.Redirect, revoke.StatusCode);
         });
@@ -353,14 +353,14 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
         Assert.InRange(answers.Count(a => a == HttpStatusCode.OK), 0, 4);
         var onA2 = DashboardClient.Using(a2.CreateClient(jar));
         var settings = await onA2.GetPageAsync(Settings(projectId));
-        Assert.InRange(KeyRow().Matches(settings).Count, 1, KeyLimit);
+        Assert.InRange(DashboardHtml.KeyRowIds(settings).Count, 1, KeyLimit);
         Assert.DoesNotContain(revoked[..8] + "…", settings);
         using var apiOnA2 = a2.CreateClient();
         await ApiAssert.Error(await apiOnA2.SendAsync(TraceEvents.Post(TraceEvents.Valid(), revoked)), HttpStatusCode.Unauthorized, "invalid_api_key");
         Assert.Equal(HttpStatusCode.Accepted, (await apiOnA2.SendAsync(TraceEvents.Post(TraceEvents.Valid(), kept))).StatusCode);
 
         // Creating more now is refused at the limit, on either silo.
-        for (var i = KeyRow().Matches(settings).Count; i < KeyLimit; i++)
+        for (var i = DashboardHtml.KeyRowIds(settings).Count; i < KeyLimit; i++)
         {
             using var create = await onA2.PostFormAsync(Handler(projectId, "Create"), new() { ["name"] = $"After restart {i}" });
             Assert.Equal(HttpStatusCode.OK, create.StatusCode);
@@ -369,7 +369,7 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
         await onB.GetPageAsync(Settings(projectId));
         using var sixth = await onB.PostFormAsync(Handler(projectId, "Create"), new() { ["name"] = "One too many" });
         Assert.Equal(HttpStatusCode.UnprocessableEntity, sixth.StatusCode);
-        Assert.Equal(KeyLimit, KeyRow().Matches(await onA2.GetPageAsync(Settings(projectId))).Count);
+        Assert.Equal(KeyLimit, DashboardHtml.KeyRowIds(await onA2.GetPageAsync(Settings(projectId))).Count);
     }
 
     private async Task<Cluster> StartClusterAsync(Func<SiloProcess, Task>? whileAIsAlone = null)
@@ -433,10 +433,4 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
         failures.Count == 0
             ? "nothing failed"
             : string.Join(", ", failures.GroupBy(f => f.Length > 120 ? f[..120] : f).Select(g => $"{g.Count()}× {g.Key}"));
-
-    [GeneratedRegex("<tr id=\"key-([0-9a-f-]{36})\"")]
-    private static partial Regex KeyRow();
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
 }

@@ -150,6 +150,25 @@ public sealed class BrowserFixture : IAsyncLifetime
         Assert.True(reported.Length == 0, $"the browser reported Content-Security-Policy violations: {string.Join(" | ", reported)}");
     }
 
+    /// <summary>
+    /// How every browser test ends: fails on a Content-Security-Policy violation, and disposes what
+    /// the test started (in order) whether or not it failed.
+    /// </summary>
+    public async Task AssertNoPolicyViolationsThenDisposeAsync(params IAsyncDisposable[] started)
+    {
+        try
+        {
+            AssertNoPolicyViolations();
+        }
+        finally
+        {
+            foreach (var part in started)
+            {
+                await part.DisposeAsync();
+            }
+        }
+    }
+
     /// <summary>Saves a full-page PNG named <paramref name="name"/> in <see cref="ArtifactsFolder"/>.</summary>
     public async Task SaveScreenshotAsync(IPage page, string name)
     {

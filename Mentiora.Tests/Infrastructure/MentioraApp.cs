@@ -5,9 +5,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Testing;
-
 using Mentiora.Harness.Ports;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Mentiora.Tests.Infrastructure;
 

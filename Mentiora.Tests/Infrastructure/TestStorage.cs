@@ -7,32 +7,16 @@ using Npgsql;
 namespace Mentiora.Tests.Infrastructure;
 
 /// <summary>A fresh, empty database for one test class: a SQLite file in a temp folder or a new PostgreSQL database.</summary>
-public sealed class TestStorage
+/// <param name="Mode">Which storage mode the app runs in.</param>
+/// <param name="SettingKey">The configuration key that selects this storage.</param>
+/// <param name="SettingValue">Its value (a SQLite path or a PostgreSQL connection string).</param>
+/// <param name="ConnectionString">For the tests' own queries.</param>
+public sealed record TestStorage(StorageMode Mode, string SettingKey, string SettingValue, string ConnectionString)
 {
-    private TestStorage(StorageMode mode, string settingKey, string settingValue, string connectionString)
-    {
-        Mode = mode;
-        SettingKey = settingKey;
-        SettingValue = settingValue;
-        ConnectionString = connectionString;
-    }
-
-    /// <summary>Which storage mode the app runs in.</summary>
-    public StorageMode Mode { get; }
-
-    /// <summary>The configuration key that selects this storage.</summary>
-    public string SettingKey { get; }
-
-    /// <summary>Its value (a SQLite path or a PostgreSQL connection string).</summary>
-    public string SettingValue { get; }
-
     /// <summary>Which database this is, for messages: the SQLite file or the PostgreSQL database name, never credentials.</summary>
     public string Name => Mode == StorageMode.Postgres
         ? $"PostgreSQL database {new NpgsqlConnectionStringBuilder(ConnectionString).Database}"
         : $"SQLite file {SettingValue}";
-
-    /// <summary>For the tests' own queries.</summary>
-    public string ConnectionString { get; }
 
     /// <summary>A SQLite file in a new temporary folder that does not exist yet, so the app must create it.</summary>
     public static TestStorage NewEmbedded()
