@@ -30,9 +30,6 @@ public sealed class ProjectGrain(
 
     // Unprotected signing keys, kept only in memory: unprotecting on every browser request would cost more than the check.
     private readonly Dictionary<Guid, byte[]> _signingKeys = [];
-    // Saved origins in their normalised form, worked out once per key and activation, so a browser
-    // request only compares strings; a value that no longer parses is left out and accepts nothing.
-    private readonly Dictionary<Guid, string[]> _acceptedOrigins = [];
     private IGrainTimer? _lastUsedFlush;
     private bool _lastUsedUnsaved;
 
@@ -147,7 +144,6 @@ public sealed class ProjectGrain(
         // whatever happens to the directory entries afterwards.
         Keys.Remove(stored);
         _signingKeys.Remove(stored.Id);
-        _acceptedOrigins.Remove(stored.Id);
         await project.WriteStateAsync();
         await ReleaseDirectoryEntries(stored, new KeyOwner(this.GetPrimaryKey(), stored.Id));
         return true;
@@ -229,7 +225,6 @@ public sealed class ProjectGrain(
         }
 
         stored.AllowedOrigins.Add(normalized);
-        _acceptedOrigins.Remove(stored.Id);
         await project.WriteStateAsync();
         return new OriginChange(OriginChangeOutcome.Done, normalized, null);
     }
@@ -247,7 +242,6 @@ public sealed class ProjectGrain(
             return new OriginChange(OriginChangeOutcome.Unchanged, origin, null);
         }
 
-        _acceptedOrigins.Remove(stored.Id);
         await project.WriteStateAsync();
         return new OriginChange(OriginChangeOutcome.Done, origin, null);
     }
@@ -260,7 +254,7 @@ public sealed class ProjectGrain(
             return Refuse(BrowserAuthenticationOutcome.UnknownKey, null);
         }
 
-        if (!IsAccepted(AcceptedOrigins(stored), origin))
+        if (!IsAccepted(stored.AllowedOrigins, origin))
         {
             return Refuse(BrowserAuthenticationOutcome.OriginNotAllowed, null);
         }
@@ -367,18 +361,8 @@ public sealed class ProjectGrain(
         return new AuthenticatedApiKey(this.GetPrimaryKey(), stored.Id, stored.Prefix);
     }
 
-    private string[] AcceptedOrigins(StoredApiKey stored)
-    {
-        if (!_acceptedOrigins.TryGetValue(stored.Id, out var origins))
-        {
-            origins = AllowedOrigin.CanonicalForms(stored.AllowedOrigins);
-            _acceptedOrigins[stored.Id] = origins;
-        }
-
-        return origins;
-    }
-
-    private static bool IsAccepted(string[] acceptedOrigins, string? origin)
+    // Origins are saved only in their normalised form (AddOrigin), so a browser request compares strings.
+    private static bool IsAccepted(List<string> acceptedOrigins, string? origin)
     {
         foreach (var allowed in acceptedOrigins)
         {

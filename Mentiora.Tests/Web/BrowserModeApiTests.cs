@@ -46,6 +46,16 @@ public abstract class BrowserModeApiTests(IngestionAppFixture fixture) : LeakChe
         return request;
     }
 
+    // What a browser sends before a cross-origin POST from the allowed page, asking for these headers.
+    private static HttpRequestMessage Preflight(string requestedHeaders)
+    {
+        var preflight = new HttpRequestMessage(HttpMethod.Options, "/api/v1/traces");
+        preflight.Headers.Add("Origin", AllowedOrigin);
+        preflight.Headers.Add("Access-Control-Request-Method", "POST");
+        preflight.Headers.Add("Access-Control-Request-Headers", requestedHeaders);
+        return preflight;
+    }
+
     private static string Token(CreatedApiKey key, string sub = "user-42", int lifetimeSeconds = 600, DateTimeOffset? now = null) =>
         IdentityTokens.Mint(new EndUser(sub, "Ada Lovelace", "ada@example.com"), IdentityTokens.SigningKey(key.SigningSecret),
             now ?? DateTimeOffset.UtcNow, TimeSpan.FromSeconds(lifetimeSeconds));
@@ -53,12 +63,7 @@ public abstract class BrowserModeApiTests(IngestionAppFixture fixture) : LeakChe
     [Fact]
     public async Task APreflightIsAnsweredWithTheCorsContract()
     {
-        var preflight = new HttpRequestMessage(HttpMethod.Options, "/api/v1/traces");
-        preflight.Headers.Add("Origin", AllowedOrigin);
-        preflight.Headers.Add("Access-Control-Request-Method", "POST");
-        preflight.Headers.Add("Access-Control-Request-Headers", "authorization, content-type, x-mentiora-identity-token");
-
-        var response = await Client.SendAsync(preflight);
+        var response = await Client.SendAsync(Preflight("authorization, content-type, x-mentiora-identity-token"));
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.Equal(AllowedOrigin, response.Headers.GetValues("Access-Control-Allow-Origin").Single());
@@ -69,12 +74,7 @@ public abstract class BrowserModeApiTests(IngestionAppFixture fixture) : LeakChe
     [Fact]
     public async Task APreflightThatAlsoAsksForUserAgentIsAllowedIt()
     {
-        var preflight = new HttpRequestMessage(HttpMethod.Options, "/api/v1/traces");
-        preflight.Headers.Add("Origin", AllowedOrigin);
-        preflight.Headers.Add("Access-Control-Request-Method", "POST");
-        preflight.Headers.Add("Access-Control-Request-Headers", "authorization, content-type, user-agent");
-
-        var response = await Client.SendAsync(preflight);
+        var response = await Client.SendAsync(Preflight("authorization, content-type, user-agent"));
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.Equal(AllowedOrigin, response.Headers.GetValues("Access-Control-Allow-Origin").Single());
@@ -85,12 +85,7 @@ public abstract class BrowserModeApiTests(IngestionAppFixture fixture) : LeakChe
     [Fact]
     public async Task APreflightAskingForAHeaderTheSdksNeverSendIsNotAllowedIt()
     {
-        var preflight = new HttpRequestMessage(HttpMethod.Options, "/api/v1/traces");
-        preflight.Headers.Add("Origin", AllowedOrigin);
-        preflight.Headers.Add("Access-Control-Request-Method", "POST");
-        preflight.Headers.Add("Access-Control-Request-Headers", "authorization, x-forwarded-for");
-
-        var response = await Client.SendAsync(preflight);
+        var response = await Client.SendAsync(Preflight("authorization, x-forwarded-for"));
 
         // The browser then refuses to send the request, since the header it wanted is not granted.
         var granted = response.Headers.TryGetValues("Access-Control-Allow-Headers", out var values) ? string.Join(",", values) : "";
