@@ -18,6 +18,8 @@ public sealed class Cluster : IAsyncDisposable
 {
     private readonly ClusterOptions _options;
     private readonly List<SiloProcess> _silos = [];
+    // Silo starts still under way: the cluster's end waits for them, so a silo that becomes ready after it is stopped too.
+    private readonly List<Task> _starting = [];
     private readonly bool _ownsDirectory;
     private ThrowawayPostgres? _ownPostgres;
     private int _disposed;
@@ -124,7 +126,9 @@ public sealed class Cluster : IAsyncDisposable
     public Task StopSiloAsync(int index, TimeSpan timeout) => _silos[index].StopAsync(timeout);
 
     /// <summary>Starts the (stopped or killed) silo at <paramref name="index"/> again on its old ports, so nginx finds it, and waits until it is ready.</summary>
-    public async Task<SiloProcess> RestartSiloAsync(int index)
+    public Task<SiloProcess> RestartSiloAsync(int index) => Tracked(RestartAsync(index));
+
+    private async Task<SiloProcess> RestartAsync(int index)
     {
         var old = _silos[index];
         await old.DisposeAsync();
@@ -134,11 +138,19 @@ public sealed class Cluster : IAsyncDisposable
     }
 
     /// <summary>Starts one more silo named <paramref name="name"/> that joins the cluster (not in nginx's list), and waits until it is ready.</summary>
-    public async Task<SiloProcess> StartSiloAsync(string name)
+    public Task<SiloProcess> StartSiloAsync(string name) => Tracked(StartAnotherAsync(name));
+
+    private async Task<SiloProcess> StartAnotherAsync(string name)
     {
         var silo = await SiloProcess.StartAsync(SiloOptionsFor(name, _silos.Count));
         _silos.Add(silo);
         return silo;
+    }
+
+    private Task<SiloProcess> Tracked(Task<SiloProcess> start)
+    {
+        lock (_starting) _starting.Add(start);
+        return start;
     }
 
     /// <summary>Stops PostgreSQL as an operator would (fast: open connections are cut), and waits until it is down.</summary>
@@ -179,6 +191,19 @@ public sealed class Cluster : IAsyncDisposable
         }
 
         if (Nginx is not null) await Step(() => Nginx.DisposeAsync().AsTask());
+        Task[] starting;
+        lock (_starting) starting = [.. _starting];
+        foreach (var start in starting)
+        {
+            try
+            {
+                await start;
+            }
+            catch (Exception)
+            {
+                // A failed start has stopped its own process, and its caller has seen the failure.
+            }
+        }
         if (siloStopTimeout is { } timeout) await Task.WhenAll(_silos.Select(s => Step(() => s.StopAsync(timeout))));
         // The last started first, as before: each one's hook (an output scan) runs whatever the others' found.
         foreach (var silo in Enumerable.Reverse(_silos)) await Step(() => silo.DisposeAsync().AsTask());

@@ -6,18 +6,43 @@ namespace Mentiora.Tests.Infrastructure;
 public static class StoredTraces
 {
     /// <summary>The trace ids of every stored row.</summary>
-    public static async Task<HashSet<Guid>> TraceIdsAsync(string connectionString)
+    public static async Task<HashSet<Guid>> TraceIdsAsync(string connectionString) =>
+        (await SpansAsync(connectionString)).Select(s => s.TraceId).ToHashSet();
+
+    /// <summary>The (trace_id, span_id) of every stored row.</summary>
+    public static async Task<HashSet<(Guid TraceId, Guid SpanId)>> SpansAsync(string connectionString)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var query = new NpgsqlCommand("SELECT trace_id FROM traces", connection);
-        await using var reader = await query.ExecuteReaderAsync();
-        var stored = new HashSet<Guid>();
-        while (await reader.ReadAsync())
+        var stored = new HashSet<(Guid, Guid)>();
+        await foreach (var row in QueryAsync(connectionString, "SELECT trace_id, span_id FROM traces"))
         {
-            stored.Add(reader.GetGuid(0));
+            stored.Add(row);
         }
 
         return stored;
+    }
+
+    /// <summary>Every (trace_id, span_id) stored more than once for one project: must always be none.</summary>
+    public static async Task<List<(Guid TraceId, Guid SpanId)>> StoredTwiceAsync(string connectionString)
+    {
+        var twice = new List<(Guid, Guid)>();
+        await foreach (var row in QueryAsync(connectionString,
+            "SELECT trace_id, span_id FROM traces GROUP BY project_id, trace_id, span_id HAVING COUNT(*) > 1"))
+        {
+            twice.Add(row);
+        }
+
+        return twice;
+    }
+
+    private static async IAsyncEnumerable<(Guid, Guid)> QueryAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var query = new NpgsqlCommand(sql, connection);
+        await using var reader = await query.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            yield return (reader.GetGuid(0), reader.GetGuid(1));
+        }
     }
 }

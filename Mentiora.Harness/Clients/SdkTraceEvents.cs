@@ -1,0 +1,33 @@
+using System.Text.Json.Nodes;
+
+namespace Mentiora.Harness.Clients;
+
+/// <summary>Trace events shaped like the ones the Mentiora SDKs send: what loads, drills and tests post.</summary>
+public static class SdkTraceEvents
+{
+    /// <summary>A complete, valid event with fresh UUIDv7 ids and one field the contract does not name.</summary>
+    public static JsonObject Valid() => new()
+    {
+        ["trace_id"] = Guid.CreateVersion7().ToString(),
+        ["span_id"] = Guid.CreateVersion7().ToString(),
+        ["parent_span_id"] = null,
+        ["thread_id"] = Guid.CreateVersion7().ToString(),
+        ["name"] = "chat.completions.create",
+        ["type"] = "llm",
+        ["input"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "What is the capital of France?" }),
+        ["output"] = new JsonObject { ["role"] = "assistant", ["content"] = "Paris." },
+        ["metadata"] = new JsonObject { ["temperature"] = 0.2 },
+        ["start_time"] = "2025-06-01T12:00:00.000Z",
+        ["end_time"] = "2025-06-01T12:00:01.250Z",
+        ["duration_ms"] = 1250,
+        ["usage"] = new JsonObject { ["prompt_tokens"] = 12, ["completion_tokens"] = 3, ["total_tokens"] = 15 },
+        ["tags"] = new JsonArray("production", "geography"),
+        ["model"] = "gpt-4o-mini",
+        ["provider"] = "openai",
+        ["sdk_version"] = "1.4.0",
+    };
+
+    /// <summary>The ids the platform stores an event under (with its project): each pair is stored once.</summary>
+    public static (Guid TraceId, Guid SpanId) IdsOf(JsonNode trace) =>
+        (Guid.Parse((string)trace["trace_id"]!), Guid.Parse((string)trace["span_id"]!));
+}
