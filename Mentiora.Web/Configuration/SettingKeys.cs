@@ -24,6 +24,12 @@ public static class SettingKeys
     /// <summary>Batches committed at the same time (PostgreSQL 2, SQLite 1 when unset).</summary>
     public const string TraceConcurrentWrites = "Traces:ConcurrentWrites";
 
+    /// <summary>Estimated bytes of the traces waiting to be committed at most.</summary>
+    public const string TraceQueueBytes = "Traces:QueueBytes";
+
+    /// <summary>Seconds a trace request waits for a briefly unreachable database before it is answered 503.</summary>
+    public const string TraceRideThroughSeconds = "Traces:RideThroughSeconds";
+
     /// <summary>Orleans cluster id: silos with the same one form one cluster.</summary>
     public const string ClusterId = "Orleans:ClusterId";
 
@@ -64,6 +70,7 @@ public static class SettingKeys
     public static IReadOnlyList<string> All { get; } =
     [
         PostgresConnectionString, SqlitePath, MaxBodyBytes, TraceQueueCapacity, TraceMaxBatchSize, TraceConcurrentWrites, ClusterId, ServiceId,
+        TraceQueueBytes, TraceRideThroughSeconds,
         SiloPort, GatewayPort, AdvertisedIP, ProbeTimeoutSeconds, MissedProbesLimit, OperatorEmails,
         KeyRequestsPerSecond, FailedAuthenticationsPerIpPerMinute, SignInAttemptsPerMinute, TrustedProxyNetworks,
     ];
