@@ -23,7 +23,7 @@ public sealed class TraceWriter : BackgroundService
 
     // How often requests still queued are checked against their deadline: the lateness of a 503.
     private static readonly TimeSpan ExpiryInterval = TimeSpan.FromMilliseconds(50);
-    private static readonly TimeSpan ExpiryReportInterval = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan RefusalReportInterval = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan LongestRetryDelay = TimeSpan.FromSeconds(1);
 
@@ -49,14 +49,17 @@ public sealed class TraceWriter : BackgroundService
     // Traces in the queue, not yet taken by a loop nor expired.
     private int _queued;
 
-    // The outage as the operator sees it: from the first loop that holds a batch until the last one lets go.
-    private readonly Lock _holdLock = new();
-    private int _holdingLoops;
+    // Traces in batches that loops are retrying.
     private int _held;
-    private long _holdStartedAt;
-    private int _holdCommitted;
-    private int _holdRefused;
-    private bool _holdRecovered;
+
+    // The outage as the operator sees it: from the first commit that failed for want of the
+    // database until the first one that succeeds (0: none). The lock is taken only while it lasts.
+    private readonly Lock _outageLock = new();
+    private long _outageStartedAt;
+    private int _outageRefused;
+
+    // Traces answered 503 at their deadline and not yet reported; reported at most every few seconds.
+    private int _refusedUnreported;
 
     public TraceWriter(ITraceBatchSink sink, IOptions<TraceWriterOptions> options, MentioraMetrics metrics, ILogger<TraceWriter> logger, TimeProvider clock)
     {
@@ -190,7 +193,12 @@ public sealed class TraceWriter : BackgroundService
                 _metrics.BatchWritten(records.Count, _clock.GetElapsedTime(started));
                 if (holding)
                 {
-                    LetGo(records.Count, committed: records.Count, reached: true);
+                    Interlocked.Add(ref _held, -records.Count);
+                }
+
+                if (Volatile.Read(ref _outageStartedAt) != 0)
+                {
+                    EndOutage();
                 }
 
                 batch.ForEach(p => Finish(p, TraceWriteOutcome.Stored));
@@ -200,8 +208,9 @@ public sealed class TraceWriter : BackgroundService
             {
                 if (!holding)
                 {
-                    Hold(records.Count, e);
+                    Interlocked.Add(ref _held, records.Count);
                     holding = true;
+                    BeginOutage(e);
                 }
             }
             catch (Exception e)
@@ -209,7 +218,7 @@ public sealed class TraceWriter : BackgroundService
                 if (holding)
                 {
                     // The database answers again; what it refuses now is the data.
-                    LetGo(records.Count, committed: 0, reached: true);
+                    Interlocked.Add(ref _held, -records.Count);
                 }
 
                 if (batch.Count == 1)
@@ -233,12 +242,12 @@ public sealed class TraceWriter : BackgroundService
             var refused = DropOverdue(batch);
             if (refused > 0)
             {
-                Refused(refused);
+                Interlocked.Add(ref _held, -refused);
+                Interlocked.Add(ref _refusedUnreported, refused);
             }
 
             if (batch.Count == 0)
             {
-                LetGo(0, committed: 0, reached: false);
                 return;
             }
         }
@@ -277,7 +286,6 @@ public sealed class TraceWriter : BackgroundService
     private async Task ExpireOverdueAsync(CancellationToken loopsDone)
     {
         using var timer = new PeriodicTimer(ExpiryInterval, _clock);
-        var unreported = 0;
         var reportedAt = 0L;
         try
         {
@@ -299,16 +307,15 @@ public sealed class TraceWriter : BackgroundService
                     }
                 }
 
-                if (expired > 0 && !RefusedWhileQueued(expired))
+                if (expired > 0)
                 {
-                    unreported += expired;
+                    Interlocked.Add(ref _refusedUnreported, expired);
                 }
 
                 // At most one line every few seconds, however long it lasts.
-                if (unreported > 0 && _clock.GetElapsedTime(reportedAt) >= ExpiryReportInterval)
+                if (Volatile.Read(ref _refusedUnreported) > 0 && _clock.GetElapsedTime(reportedAt) >= RefusalReportInterval)
                 {
-                    _logger.LogWarning("Storage did not take {Count} queued trace(s) within {Seconds} s; answered them 503, nothing of them was stored", unreported, _rideThrough.TotalSeconds);
-                    unreported = 0;
+                    ReportRefused();
                     reportedAt = _clock.GetTimestamp();
                 }
             }
@@ -334,79 +341,73 @@ public sealed class TraceWriter : BackgroundService
         Interlocked.Add(ref _acceptedBytes, -pending.EstimatedBytes);
     }
 
-    // One warning when the first loop starts holding, not one per retry.
-    private void Hold(int traces, Exception error)
+    // One warning when the outage begins, not one per retry nor one per loop.
+    private void BeginOutage(Exception error)
     {
-        lock (_holdLock)
+        lock (_outageLock)
         {
-            _held += traces;
-            if (++_holdingLoops > 1)
+            if (_outageStartedAt != 0)
             {
                 return;
             }
 
-            _holdStartedAt = _clock.GetTimestamp();
-            _holdCommitted = 0;
-            _holdRefused = 0;
-            _holdRecovered = false;
+            _outageStartedAt = _clock.GetTimestamp();
+            _outageRefused = 0;
         }
 
-        _logger.LogWarning("Storage is unreachable; holding {Count} traces for up to {Seconds} s ({Error})", traces, _rideThrough.TotalSeconds, error.Message);
+        _logger.LogWarning("Storage is unreachable; holding {Count} traces for up to {Seconds} s ({Error})",
+            Volatile.Read(ref _accepted), _rideThrough.TotalSeconds, error.Message);
     }
 
-    private void Refused(int traces)
+    // One line when a commit succeeds again; every trace still waiting then (this batch's
+    // included, answered right after) is on its way to the database that came back.
+    private void EndOutage()
     {
-        lock (_holdLock)
-        {
-            _held -= traces;
-            _holdRefused += traces;
-        }
-    }
-
-    // Counts queued requests that expired into the outage's closing line; false when no loop holds
-    // a batch (the database is slow rather than away), and the caller says so itself.
-    private bool RefusedWhileQueued(int traces)
-    {
-        lock (_holdLock)
-        {
-            if (_holdingLoops == 0)
-            {
-                return false;
-            }
-
-            _holdRefused += traces;
-            return true;
-        }
-    }
-
-    // One line when the last loop lets go: storage is back, or it stayed away past every deadline.
-    private void LetGo(int traces, int committed, bool reached)
-    {
-        int held, refused;
-        bool recovered;
         TimeSpan lasted;
-        lock (_holdLock)
+        int refused;
+        lock (_outageLock)
         {
-            _held -= traces;
-            _holdCommitted += committed;
-            _holdRecovered |= reached;
-
-            if (--_holdingLoops > 0)
+            if (_outageStartedAt == 0)
             {
                 return;
             }
 
-            (held, refused, recovered, lasted) = (_holdCommitted, _holdRefused, _holdRecovered, _clock.GetElapsedTime(_holdStartedAt));
+            lasted = _clock.GetElapsedTime(_outageStartedAt);
+            refused = _outageRefused + Interlocked.Exchange(ref _refusedUnreported, 0);
+            _outageStartedAt = 0;
         }
 
-        if (recovered)
+        _logger.LogInformation("Storage is reachable again after {Seconds:0.0} s; committed the {Count} held traces ({Refused} waited longer than {RideThrough} s and were answered 503)",
+            lasted.TotalSeconds, Volatile.Read(ref _accepted), refused, _rideThrough.TotalSeconds);
+    }
+
+    private void ReportRefused()
+    {
+        TimeSpan? outage = null;
+        int refused;
+        lock (_outageLock)
         {
-            _logger.LogInformation("Storage is reachable again after {Seconds:0.0} s; committed the {Count} held traces ({Refused} waited longer than {RideThrough} s and were answered 503)",
-                lasted.TotalSeconds, held, refused, _rideThrough.TotalSeconds);
+            refused = Interlocked.Exchange(ref _refusedUnreported, 0);
+            if (_outageStartedAt != 0)
+            {
+                outage = _clock.GetElapsedTime(_outageStartedAt);
+                _outageRefused += refused;
+            }
+        }
+
+        if (refused == 0)
+        {
+            return;
+        }
+
+        if (outage is { } lasted)
+        {
+            _logger.LogWarning("Storage is still unreachable after {Seconds:0.0} s; answered 503 to {Count} trace(s) that waited {RideThrough} s, nothing of them was stored",
+                lasted.TotalSeconds, refused, _rideThrough.TotalSeconds);
         }
         else
         {
-            _logger.LogWarning("Storage stayed unreachable for {Seconds:0.0} s; answered the {Refused} held traces 503, nothing of them was stored", lasted.TotalSeconds, refused);
+            _logger.LogWarning("Storage did not take {Count} trace(s) within {RideThrough} s; answered them 503, nothing of them was stored", refused, _rideThrough.TotalSeconds);
         }
     }
 
