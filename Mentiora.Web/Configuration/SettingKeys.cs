@@ -45,6 +45,12 @@ public static class SettingKeys
     /// <summary>Missed probes after which a silo is suspected, and then declared dead.</summary>
     public const string MissedProbesLimit = "Orleans:MissedProbesLimit";
 
+    /// <summary>Seconds an API request keeps retrying a grain call whose silo died or is shutting down, before it answers 503.</summary>
+    public const string GrainRetrySeconds = "Orleans:GrainRetrySeconds";
+
+    /// <summary>Seconds a stopping silo keeps serving while it answers /readyz with 503 and closes kept-alive connections.</summary>
+    public const string ShutdownDrainSeconds = "Shutdown:DrainSeconds";
+
     /// <summary>Comma-separated emails of the accounts that may open the Orleans dashboard at /ops/orleans.</summary>
     public const string OperatorEmails = "Operators:Emails";
 
@@ -66,6 +72,7 @@ public static class SettingKeys
         PostgresConnectionString, SqlitePath, MaxBodyBytes, TraceQueueCapacity, TraceMaxBatchSize, TraceConcurrentWrites, ClusterId, ServiceId,
         SiloPort, GatewayPort, AdvertisedIP, ProbeTimeoutSeconds, MissedProbesLimit, OperatorEmails,
         KeyRequestsPerSecond, FailedAuthenticationsPerIpPerMinute, SignInAttemptsPerMinute, TrustedProxyNetworks,
+        GrainRetrySeconds, ShutdownDrainSeconds,
     ];
 
     /// <summary>The environment variable that sets a key.</summary>
