@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
@@ -152,6 +153,7 @@ builder.Services.AddAntiforgery(o =>
     o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
 });
 builder.Services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/Projects"));
+builder.Services.AddExceptionHandler<DashboardUnavailableHandler>();
 
 // Pages show names in any language as they are; HTML-significant characters are still escaped.
 builder.Services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
@@ -169,7 +171,12 @@ app.Use((context, next) =>
 {
     if (drain.IsDraining)
     {
-        context.Response.Headers.Connection = "close";
+        // When the answer starts, so that an exception handler's cleared headers do not lose it.
+        context.Response.OnStarting(static response =>
+        {
+            ((HttpResponse)response).Headers.Connection = "close";
+            return Task.CompletedTask;
+        }, context.Response);
     }
 
     return next(context);
@@ -183,6 +190,14 @@ app.UseIngestionCors();
 
 // API errors are JSON in the SDKs' shape, whatever produced them (see ApiErrorHandling).
 app.UseApiErrors();
+
+// A dashboard request that fails because the database or a silo is briefly away gets a 503 that
+// says nothing was changed (see DashboardUnavailableHandler); any other failure the 500 status page.
+app.UseWhen(context => !ApiErrorHandling.IsApiRequest(context), web => web.UseExceptionHandler(new ExceptionHandlerOptions
+{
+    ExceptionHandlingPath = "/status/500",
+    SuppressDiagnosticsCallback = context => ApiErrorHandling.IsUnavailability(context.Exception),
+}));
 
 // Dashboard errors get a page a person can read; an htmx request gets the status as it is.
 app.UseWhen(context => !ApiErrorHandling.IsApiRequest(context) && !context.Request.IsHtmx(), web => web.UseStatusCodePagesWithReExecute("/status/{0}"));
