@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
@@ -94,9 +95,19 @@ builder.Services.AddSingleton<MentioraMetrics>();
 builder.Services.AddSingleton<AbuseLimits>();
 builder.Services.AddKeyRateLimit(builder.Configuration);
 builder.Services.AddSingleton<KeyOwnerCache>();
+builder.Services.AddSingleton<GrainCallRetry>();
 builder.Services.AddHealthChecks()
     .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag])
-    .AddCheck<SiloHealthCheck>("silo", tags: [ReadyTag]);
+    .AddCheck<SiloHealthCheck>("silo", tags: [ReadyTag])
+    .AddCheck<DrainHealthCheck>("drain", tags: [ReadyTag]);
+
+// On SIGTERM: leave the balancer's rotation first (see ShutdownDrain), then stop. The host waits
+// for the drain, the requests in flight (a trace request may hold up to Traces:RideThroughSeconds
+// while the database is away) and the trace writer's last commits, plus a margin for Orleans to
+// hand its grains over; docker-compose.yml's stop_grace_period must stay above it.
+builder.Services.AddSingleton<ShutdownDrain>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<ShutdownDrain>());
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout(builder.Configuration));
 builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
     .AddMeter(MentioraMetrics.MeterName, "Microsoft.AspNetCore.Hosting")
     .AddPrometheusExporter());
@@ -142,6 +153,7 @@ builder.Services.AddAntiforgery(o =>
     o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
 });
 builder.Services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/Projects"));
+builder.Services.AddExceptionHandler<DashboardUnavailableHandler>();
 
 // Pages show names in any language as they are; HTML-significant characters are still escaped.
 builder.Services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
@@ -152,6 +164,24 @@ var app = builder.Build();
 // address and scheme, not nginx's.
 app.UseForwardedHeaders();
 
+// While the silo drains, every answer closes its connection: nginx never polls /readyz, so
+// closing its kept-alive connections (and refusing new ones afterwards) is what moves it elsewhere.
+var drain = app.Services.GetRequiredService<ShutdownDrain>();
+app.Use((context, next) =>
+{
+    if (drain.IsDraining)
+    {
+        // When the answer starts, so that an exception handler's cleared headers do not lose it.
+        context.Response.OnStarting(static response =>
+        {
+            ((HttpResponse)response).Headers.Connection = "close";
+            return Task.CompletedTask;
+        }, context.Response);
+    }
+
+    return next(context);
+});
+
 // Browser protections on every answer (see SecurityHeadersMiddleware).
 app.UseMiddleware<SecurityHeadersMiddleware>();
 
@@ -160,6 +190,14 @@ app.UseIngestionCors();
 
 // API errors are JSON in the SDKs' shape, whatever produced them (see ApiErrorHandling).
 app.UseApiErrors();
+
+// A dashboard request that fails because the database or a silo is briefly away gets a 503 that
+// says nothing was changed (see DashboardUnavailableHandler); any other failure the 500 status page.
+app.UseWhen(context => !ApiErrorHandling.IsApiRequest(context), web => web.UseExceptionHandler(new ExceptionHandlerOptions
+{
+    ExceptionHandlingPath = "/status/500",
+    SuppressDiagnosticsCallback = context => ApiErrorHandling.IsUnavailability(context.Exception),
+}));
 
 // Dashboard errors get a page a person can read; an htmx request gets the status as it is.
 app.UseWhen(context => !ApiErrorHandling.IsApiRequest(context) && !context.Request.IsHtmx(), web => web.UseStatusCodePagesWithReExecute("/status/{0}"));
@@ -173,7 +211,7 @@ app.UseRateLimiter();
 app.MapControllers();
 app.MapRazorPages();
 app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
-app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = ReadinessReport.WriteAsync });
 app.MapPrometheusScrapingEndpoint("/metrics");
 app.MapOrleansDashboard("/ops/orleans").RequireAuthorization(OperatorPolicy.Name);
 
@@ -200,6 +238,13 @@ static void ConfigureClustering(ISiloBuilder silo, StorageSettings storage, ICon
     var advertised = System.Net.IPAddress.Parse(configuration[SettingKeys.AdvertisedIP] ?? "127.0.0.1");
     // A silo advertised on loopback is a local cluster: keep its ports off the network too.
     silo.ConfigureEndpoints(advertised, siloPort, gatewayPort, listenOnAnyHostAddress: !System.Net.IPAddress.IsLoopback(advertised));
+}
+
+static TimeSpan ShutdownTimeout(IConfiguration configuration)
+{
+    var drain = Math.Max(0, configuration.GetValue(SettingKeys.ShutdownDrainSeconds, ShutdownDrain.DefaultDrainSeconds));
+    var rideThrough = Math.Max(0, configuration.GetSection("Traces").GetValue("RideThroughSeconds", 20));
+    return TimeSpan.FromSeconds(drain + rideThrough + 10);
 }
 
 static void AddTraceSink(IServiceCollection services, StorageSettings storage)

@@ -132,7 +132,7 @@ public sealed partial class DeploymentFilesTests
     }
 
     [Fact]
-    public void NginxLetsTheAppAnswerOversizedTracesAndNeverRetriesAPost()
+    public void NginxLetsTheAppAnswerOversizedTracesAndRetriesNoPostButATracePostOnAnotherSilo()
     {
         var config = NginxConfig();
         var appLimit = Silos.Max(silo => EnvironmentOf(Service(silo)).TryGetValue(SettingKeys.EnvironmentVariable(SettingKeys.MaxBodyBytes), out var v)
@@ -151,8 +151,13 @@ public sealed partial class DeploymentFilesTests
         });
         Assert.True(nginxLimit > appLimit, $"nginx refuses bodies over {nginxLimit} bytes before the app's own limit of {appLimit} can answer.");
 
-        // A trace POST retried on another silo after a timeout could be stored twice.
-        Assert.DoesNotContain("non_idempotent", config);
+        // Only trace ingestion is idempotent (stored once per project, trace and span id): a
+        // retried dashboard POST or identity-token mint would do its work twice.
+        Assert.Single(Regex.Matches(config, "non_idempotent"));
+        var traces = TraceLocation(config);
+        Assert.Matches(@"proxy_next_upstream\s+error\s+timeout\s+non_idempotent\s*;", traces);
+        Assert.Matches(@"proxy_next_upstream_tries\s+2\s*;", traces);
+        Assert.Matches(@"error_page\s+502\s+504\s+=503\s+@api_unavailable\s*;", traces);
         // Set once for the server, which every proxied location inherits; none may turn it on again.
         Assert.Matches(@"proxy_intercept_errors\s+off\s*;", ServerLevel(config));
         Assert.DoesNotMatch(@"proxy_intercept_errors\s+on\b", config);
@@ -177,6 +182,11 @@ public sealed partial class DeploymentFilesTests
             // nginx inherits such a directive only where the level sets none of its own.
             Assert.Matches(@"^\s*proxy_pass\s+http://mentiora\s*;\s*error_page\s[^;]*;\s*$", location.Groups[2].Value);
         }
+
+        // The trace location sets its own retry policy, and nothing that would drop the inherited headers.
+        var traces = TraceLocation(config);
+        Assert.Matches(@"proxy_pass\s+http://mentiora\s*;", traces);
+        Assert.DoesNotMatch(@"proxy_set_header|proxy_http_version", traces);
     }
 
     [Fact]
@@ -355,6 +365,14 @@ public sealed partial class DeploymentFilesTests
         var server = ServerBlock().Match(config);
         Assert.True(server.Success, "deploy/nginx.conf.template has no server block.");
         return LocationBlock().Replace(server.Value, string.Empty);
+    }
+
+    // The body of the exact location of trace ingestion.
+    private static string TraceLocation(string config)
+    {
+        var location = Regex.Match(config, @"location\s*=\s*/api/v1/traces\s*\{([^{}]*)\}");
+        Assert.True(location.Success, "deploy/nginx.conf.template has no exact location = /api/v1/traces.");
+        return location.Groups[1].Value;
     }
 
     // The body of the named location that a prefix location sends nginx's own 502 and 504 to.

@@ -23,7 +23,11 @@ public static class ApiErrorHandling
         api.UseStatusCodePages(context => WriteStatusAsync(context.HttpContext));
     });
 
-    private static bool IsUnavailability(Exception? failure) => failure is OrleansException or TimeoutException or DbException;
+    /// <summary>
+    /// True for failures that mean "briefly unavailable", not a bug: the database (DbException) or a
+    /// silo or its storage (OrleansException, which wraps storage failures) did not answer, or a call timed out.
+    /// </summary>
+    public static bool IsUnavailability(Exception? failure) => failure is OrleansException or TimeoutException or DbException;
 
     private static Task WriteExceptionAsync(HttpContext context)
     {

@@ -20,7 +20,8 @@ public sealed class ApiKeyAuthenticationHandler(
     IGrainFactory grains,
     MentioraMetrics metrics,
     AbuseLimits limits,
-    KeyOwnerCache owners)
+    KeyOwnerCache owners,
+    GrainCallRetry retry)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     /// <summary>The scheme name the ingestion API authorizes with.</summary>
@@ -139,6 +140,8 @@ public sealed class ApiKeyAuthenticationHandler(
         }
     }
 
+    // Every grain call goes through the retry: a key whose grains lived on a silo that just died is
+    // answered once membership has moved them, instead of 503 at once (see GrainCallRetry).
     // The owner comes from this silo's cache when it has it; the project grain decides either way.
     // knowsKey says whether the project still holds the key: when it does not (revoked, mistyped,
     // or the entry now belongs to another key), the cached owner is forgotten and the directory asked.
@@ -146,7 +149,7 @@ public sealed class ApiKeyAuthenticationHandler(
     {
         if (owners.TryGet(directoryKey, out var cached))
         {
-            var checkedByCachedOwner = await check(grains.GetGrain<IProjectApiGrain>(cached.ProjectId));
+            var checkedByCachedOwner = await retry.CallAsync("project", () => check(grains.GetGrain<IProjectApiGrain>(cached.ProjectId)));
             if (knowsKey(checkedByCachedOwner))
             {
                 return (cached, checkedByCachedOwner);
@@ -155,13 +158,13 @@ public sealed class ApiKeyAuthenticationHandler(
             owners.Forget(directoryKey);
         }
 
-        var owner = await grains.GetGrain<IKeyDirectoryGrain>(directoryKey).GetOwner();
+        var owner = await retry.CallAsync("key directory", () => grains.GetGrain<IKeyDirectoryGrain>(directoryKey).GetOwner());
         if (owner is null)
         {
             return (null, default);
         }
 
-        var result = await check(grains.GetGrain<IProjectApiGrain>(owner.ProjectId));
+        var result = await retry.CallAsync("project", () => check(grains.GetGrain<IProjectApiGrain>(owner.ProjectId)));
         if (knowsKey(result))
         {
             owners.Remember(directoryKey, owner);

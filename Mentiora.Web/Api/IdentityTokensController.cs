@@ -12,7 +12,7 @@ namespace Mentiora.Web.Api;
 /// </summary>
 [Route("api/v1/identity-tokens")]
 [Authorize(AuthenticationSchemes = ApiKeyAuthenticationHandler.SchemeName, Policy = SecretKeyPolicy.Name)]
-public sealed class IdentityTokensController(IGrainFactory grains) : ControllerBase
+public sealed class IdentityTokensController(IGrainFactory grains, GrainCallRetry retry) : ControllerBase
 {
     /// <summary>Lifetime of a token when the request names none.</summary>
     public const int DefaultTtlSeconds = 900;
@@ -54,7 +54,8 @@ public sealed class IdentityTokensController(IGrainFactory grains) : ControllerB
             }
 
             var key = User.ApiKey();
-            var minted = await grains.GetGrain<IProjectApiGrain>(key.ProjectId).MintIdentityToken(key.KeyId, user!, TimeSpan.FromSeconds(ttl));
+            // Safe to retry: a rejected call never ran, and minting stores nothing (a token nobody received is just unused).
+            var minted = await retry.CallAsync("project", () => grains.GetGrain<IProjectApiGrain>(key.ProjectId).MintIdentityToken(key.KeyId, user!, TimeSpan.FromSeconds(ttl)));
             if (minted is null)
             {
                 return ApiErrors.InvalidApiKey("The API key was revoked while the request was handled.").ToResult();

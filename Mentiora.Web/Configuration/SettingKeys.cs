@@ -24,6 +24,12 @@ public static class SettingKeys
     /// <summary>Batches committed at the same time (PostgreSQL 2, SQLite 1 when unset).</summary>
     public const string TraceConcurrentWrites = "Traces:ConcurrentWrites";
 
+    /// <summary>Estimated bytes of the traces waiting to be committed at most.</summary>
+    public const string TraceQueueBytes = "Traces:QueueBytes";
+
+    /// <summary>Seconds a trace request waits for a briefly unreachable database before it is answered 503.</summary>
+    public const string TraceRideThroughSeconds = "Traces:RideThroughSeconds";
+
     /// <summary>Orleans cluster id: silos with the same one form one cluster.</summary>
     public const string ClusterId = "Orleans:ClusterId";
 
@@ -45,6 +51,12 @@ public static class SettingKeys
     /// <summary>Missed probes after which a silo is suspected, and then declared dead.</summary>
     public const string MissedProbesLimit = "Orleans:MissedProbesLimit";
 
+    /// <summary>Seconds an API request keeps retrying a grain call whose silo died or is shutting down, before it answers 503.</summary>
+    public const string GrainRetrySeconds = "Orleans:GrainRetrySeconds";
+
+    /// <summary>Seconds a stopping silo keeps serving while it answers /readyz with 503 and closes kept-alive connections.</summary>
+    public const string ShutdownDrainSeconds = "Shutdown:DrainSeconds";
+
     /// <summary>Comma-separated emails of the accounts that may open the Orleans dashboard at /ops/orleans.</summary>
     public const string OperatorEmails = "Operators:Emails";
 
@@ -64,8 +76,10 @@ public static class SettingKeys
     public static IReadOnlyList<string> All { get; } =
     [
         PostgresConnectionString, SqlitePath, MaxBodyBytes, TraceQueueCapacity, TraceMaxBatchSize, TraceConcurrentWrites, ClusterId, ServiceId,
+        TraceQueueBytes, TraceRideThroughSeconds,
         SiloPort, GatewayPort, AdvertisedIP, ProbeTimeoutSeconds, MissedProbesLimit, OperatorEmails,
         KeyRequestsPerSecond, FailedAuthenticationsPerIpPerMinute, SignInAttemptsPerMinute, TrustedProxyNetworks,
+        GrainRetrySeconds, ShutdownDrainSeconds,
     ];
 
     /// <summary>The environment variable that sets a key.</summary>

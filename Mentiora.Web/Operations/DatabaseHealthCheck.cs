@@ -3,7 +3,11 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Mentiora.Web.Operations;
 
-/// <summary>Ready only while the database answers: without it no trace can be acknowledged.</summary>
+/// <summary>
+/// Degraded, not unready, while the database does not answer: every silo shares it, so failing
+/// readiness would take all of them out of rotation at once, while they hold traces in memory and
+/// acknowledge them once it is back. Degraded still answers 200, with the reason in the body.
+/// </summary>
 public sealed class DatabaseHealthCheck(DbDataSource dataSource) : IHealthCheck
 {
     // A load balancer polls often; a slow database is as good as a missing one for it.
@@ -21,7 +25,7 @@ public sealed class DatabaseHealthCheck(DbDataSource dataSource) : IHealthCheck
         }
         catch (Exception e) when (e is DbException or OperationCanceledException or TimeoutException or InvalidOperationException)
         {
-            return HealthCheckResult.Unhealthy("The database does not answer.", e);
+            return HealthCheckResult.Degraded("The database does not answer; trace requests wait for it to come back, then 503 if it does not.", e);
         }
     }
 }

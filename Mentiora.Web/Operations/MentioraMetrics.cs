@@ -26,10 +26,14 @@ public sealed class MentioraMetrics
         _batchSize = meter.CreateHistogram<int>("mentiora.trace_writer.batch_size", "{trace}", "Traces committed per database write.");
         _batchSeconds = meter.CreateHistogram<double>("mentiora.trace_writer.batch_duration", "s", "Time to commit one batch.");
         meter.CreateObservableGauge("mentiora.trace_writer.queue_depth", () => QueueDepth?.Invoke() ?? 0, "{trace}", "Traces waiting to be committed.");
+        meter.CreateObservableGauge("mentiora.trace_writer.held", () => HeldTraces?.Invoke() ?? 0, "{trace}", "Traces held for a database that is briefly unreachable, retried until their deadline.");
     }
 
     /// <summary>Reads the writer's queue length when the gauge is collected.</summary>
     public Func<int>? QueueDepth { get; set; }
+
+    /// <summary>Reads how many traces the writer holds through a storage outage when the gauge is collected.</summary>
+    public Func<int>? HeldTraces { get; set; }
 
     public void TracesAccepted(int count) => _accepted.Add(count);
 
