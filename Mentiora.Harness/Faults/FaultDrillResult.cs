@@ -37,11 +37,29 @@ public sealed record FaultDrillResult(
     /// </summary>
     public TimeSpan? ResumedAt => ResumedAfter(Attempts, FaultEndedAt);
 
-    /// <summary>When the fault's effects were over as far as clients could tell: <see cref="ResumedAt"/>, or the last answer when it never came.</summary>
-    public TimeSpan SettledAt => ResumedAt ?? Attempts.Select(a => a.EndedAt).DefaultIfEmpty(FaultEndedAt).Max();
+    /// <summary>
+    /// When the fault's effects were over as far as clients could tell: 202-only had resumed (<see cref="ResumedAt"/>, or the
+    /// last answer when it never did) and every request in flight while the fault lasted had ended.
+    /// </summary>
+    public TimeSpan SettledAt
+    {
+        get
+        {
+            var resumed = ResumedAt ?? Attempts.Select(a => a.EndedAt).DefaultIfEmpty(FaultEndedAt).Max();
+            var lastHit = Deliveries.Where(d => d.EndedAt >= FaultStartedAt && d.StartedAt <= FaultEndedAt).Select(d => d.EndedAt).DefaultIfEmpty(resumed).Max();
+            return lastHit > resumed ? lastHit : resumed;
+        }
+    }
 
-    /// <summary>Deliveries whose first attempt started between the fault's start and <see cref="SettledAt"/>: the ones the fault could hurt.</summary>
-    public IReadOnlyList<Delivery> DuringFault => Deliveries.Where(d => d.StartedAt >= FaultStartedAt && d.StartedAt <= SettledAt).ToList();
+    /// <summary>Deliveries in flight at any time from the fault's start to <see cref="SettledAt"/>: the ones the fault could hurt.</summary>
+    public IReadOnlyList<Delivery> DuringFault
+    {
+        get
+        {
+            var settled = SettledAt;
+            return Deliveries.Where(d => d.EndedAt >= FaultStartedAt && d.StartedAt <= settled).ToList();
+        }
+    }
 
     /// <summary>The 99th percentile of client-visible latency (retries included) of <see cref="DuringFault"/>.</summary>
     public TimeSpan P99LatencyDuringFault => Percentile(DuringFault.Select(d => d.Latency).ToList(), 0.99);
