@@ -64,7 +64,15 @@ public static class FaultDrill
                 case Fault.KillSilo:
                     var pid = cluster.SiloProcessIds[0];
                     cluster.KillSilo(0);
-                    description = $"silo {cluster.Silos[0].Name} (PID {pid}) killed with SIGKILL";
+                    var killed = clock.Elapsed;
+                    // The fault lasts until the cluster has noticed: until then calls to the dead silo's grains cannot be answered.
+                    var noticed = await ClusterMembership.WaitUntilDeclaredDeadAsync(
+                        cluster.ConnectionString, cluster.ClusterId, cluster.Silos[0].SiloPort, options.RecoveryBound, cancellation);
+                    var declared = noticed
+                        ? string.Create(CultureInfo.InvariantCulture, $"{(clock.Elapsed - killed).TotalSeconds:0.0} s later")
+                        : string.Create(CultureInfo.InvariantCulture, $"not within {options.RecoveryBound.TotalSeconds:0} s");
+                    description = string.Create(CultureInfo.InvariantCulture,
+                        $"silo {cluster.Silos[0].Name} (PID {pid}) killed with SIGKILL at {killed.TotalSeconds:0.0} s, declared dead by the cluster {declared}");
                     break;
                 case Fault.StopPostgres:
                     await cluster.StopPostgresAsync();

@@ -8,7 +8,7 @@ namespace Mentiora.Harness.Faults;
 /// <param name="Fault">Which fault was drilled.</param>
 /// <param name="Description">What was done, in words (which silo, which process, the measured capacity…).</param>
 /// <param name="FaultStartedAt">When the fault began, on the shared clock.</param>
-/// <param name="FaultEndedAt">When the fault was over (for a kill: the kill itself), on the shared clock.</param>
+/// <param name="FaultEndedAt">When the fault was over (for a kill: when the cluster declared the silo dead), on the shared clock.</param>
 /// <param name="Traces">Every trace sent, by every load of the drill (steady, burst, capacity measurement).</param>
 /// <param name="WriteCapacityPerSecond">For <see cref="Fault.WriteBurst"/>: the traces per second the cluster committed under saturating load.</param>
 public sealed record FaultDrillResult(

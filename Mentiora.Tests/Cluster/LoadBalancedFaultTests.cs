@@ -16,9 +16,9 @@ using Cluster = Mentiora.Harness.Clusters.Cluster;
 /// </summary>
 public sealed class LoadBalancedFaultTests(ITestOutputHelper output)
 {
-    // The promise: this long after a fault ends (for a kill: after the kill), traces are answered 202 again and keep being
-    // so. A killed silo is declared dead in about 10 s (2 s probes, 2 missed, then a vote); a restarted database is used
-    // again from the next write; a backlog drains at the write capacity. The rest is room for a busy two-core machine.
+    // The promise: this long after a fault ends (for a kill: once the cluster declared the silo dead, about 10 s after it),
+    // traces are answered 202 again and keep being so. A restarted database is used again from the next write; a backlog
+    // drains at the write capacity. The rest is room for a busy two-core machine.
     private static readonly TimeSpan RecoveryBound = TimeSpan.FromSeconds(15);
 
     // A delivery at least this slow shows the fault reached the clients (an outage held, a backlog queued).
