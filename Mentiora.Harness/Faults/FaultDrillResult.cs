@@ -77,7 +77,7 @@ public sealed record FaultDrillResult(
         var resumed = ResumedAt is { } at ? $"{(at - FaultEndedAt).TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s after the fault ended" : "never";
         return string.Create(CultureInfo.InvariantCulture,
             $"{Fault}: {Description}; fault {FaultStartedAt.TotalSeconds:0.0}–{FaultEndedAt.TotalSeconds:0.0} s; {Traces.Count} traces in {Deliveries.Count} requests, "
-            + $"{RetriedDeliveries} retried, {Failures.Count} failed at the client; during the fault ({DuringFault.Count} requests) p99 "
+            + $"{RetriedDeliveries} retried ({Attempts.Count - Deliveries.Count} retries), {Failures.Count} failed at the client; during the fault ({DuringFault.Count} requests) p99 "
             + $"{P99LatencyDuringFault.TotalSeconds:0.00} s, max {MaxLatencyDuringFault.TotalSeconds:0.00} s; 202-only again {resumed}; attempts: {string.Join(", ", attempts)}");
     }
 
