@@ -46,7 +46,7 @@ public sealed class TraceWriterHoldTests
         var lines = run.Logs.GetSnapshot();
         Assert.Single(lines, l => l.Level == LogLevel.Warning && l.Message.StartsWith("Storage is unreachable; holding", StringComparison.Ordinal));
         var back = Assert.Single(lines, l => l.Level == LogLevel.Information && l.Message.StartsWith("Storage is reachable again after", StringComparison.Ordinal));
-        Assert.Contains($"committed the {requests.Count} held traces", back.Message, StringComparison.Ordinal);
+        Assert.Contains($"committing the {requests.Count} waiting traces (0 waited longer", back.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(lines, l => l.Level >= LogLevel.Error);
     }
 

@@ -356,7 +356,7 @@ public sealed class TraceWriter : BackgroundService
         }
 
         _logger.LogWarning("Storage is unreachable; holding {Count} traces for up to {Seconds} s ({Error})",
-            Volatile.Read(ref _accepted), _rideThrough.TotalSeconds, error.Message);
+            Volatile.Read(ref _accepted), _rideThrough.TotalSeconds, Describe(error));
     }
 
     // One line when a commit succeeds again; every trace still waiting then (this batch's
@@ -377,9 +377,14 @@ public sealed class TraceWriter : BackgroundService
             _outageStartedAt = 0;
         }
 
-        _logger.LogInformation("Storage is reachable again after {Seconds:0.0} s; committed the {Count} held traces ({Refused} waited longer than {RideThrough} s and were answered 503)",
+        _logger.LogInformation("Storage is reachable again after {Seconds:0.0} s; committing the {Count} waiting traces ({Refused} waited longer than {RideThrough} s and were answered 503)",
             lasted.TotalSeconds, Volatile.Read(ref _accepted), refused, _rideThrough.TotalSeconds);
     }
+
+    // The kind and message of the error and of its cause: "NpgsqlException: Failed to connect to … (SocketException: Connection refused)".
+    private static string Describe(Exception error) => error.InnerException is { } cause
+        ? $"{error.GetType().Name}: {error.Message} ({cause.GetType().Name}: {cause.Message})"
+        : $"{error.GetType().Name}: {error.Message}";
 
     private void ReportRefused()
     {
