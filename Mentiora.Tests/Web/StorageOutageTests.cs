@@ -83,7 +83,7 @@ public sealed class StorageOutageTests(ITestOutputHelper output)
     // What the operator read, errors included: shows which errors the database's going away raised.
     private void ReportWriterLines(MentioraApp app)
     {
-        foreach (var line in app.Logs.GetSnapshot().Where(l => l.Category == typeof(TraceWriter).FullName && l.Level >= LogLevel.Information))
+        foreach (var line in app.Logs.GetSnapshot().Where(l => l.Category == typeof(TraceWriter).FullName && l.Level >= LogLevel.Debug))
         {
             output.WriteLine($"{line.Level}: {line.Message} {line.Exception?.GetType().Name}");
         }
