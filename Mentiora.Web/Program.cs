@@ -96,6 +96,9 @@ builder.Services.AddSingleton<AbuseLimits>();
 builder.Services.AddKeyRateLimit(builder.Configuration);
 builder.Services.AddSingleton<KeyOwnerCache>();
 builder.Services.AddSingleton<GrainCallRetry>();
+// /readyz itself says which check is not ready and why; the health check service would also log
+// every poll of it as an error (each second of a drain or a database outage, from each balancer).
+builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService", LogLevel.Critical);
 builder.Services.AddHealthChecks()
     .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag])
     .AddCheck<SiloHealthCheck>("silo", tags: [ReadyTag])

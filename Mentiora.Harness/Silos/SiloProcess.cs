@@ -59,6 +59,9 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>True once the process is gone, whoever ended it.</summary>
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The exit code once the process is gone (0: it stopped cleanly), else null.</summary>
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
     /// <summary>How long start-up took until the silo answered ready.</summary>
     public TimeSpan StartupTime { get; private set; }
 

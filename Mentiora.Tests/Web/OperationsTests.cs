@@ -1,5 +1,6 @@
 using System.Net;
 using Mentiora.Grains.Accounts;
+using Mentiora.Harness.Postgres;
 using Mentiora.Tests.Infrastructure;
 
 namespace Mentiora.Tests.Web;
@@ -28,6 +29,27 @@ public sealed class OperationsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task ADatabaseOutageLeavesTheSiloReadyAndReadinessSaysWhy()
+    {
+        // Every silo shares the database: failing readiness would take all of them out of rotation at
+        // once, while they can still hold trace requests until it is back.
+        await using var server = await ThrowawayPostgres.StartAsync();
+        var storage = await TestStorage.NewPostgresOnAsync(await server.CreateDatabaseAsync("readiness"));
+        await using var app = new MentioraApp(storage);
+        var client = app.Start();
+        Assert.Equal("Healthy", await client.GetStringAsync("/readyz"));
+
+        await server.StopAsync();
+        var ready = await client.GetAsync("/readyz");
+        var body = await ready.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.StartsWith("Degraded", body);
+        Assert.Contains("database: Degraded: The database does not answer", body);
+        await server.RestartAsync();
     }
 
     [Fact]

@@ -75,7 +75,7 @@ public sealed partial class GrainCallRetry
         {
             if (context.Properties.TryGetValue(Retries, out var retries) && context.Properties.TryGetValue(LastFailure, out var failure))
             {
-                LogRetried(_logger, grain, retries, Elapsed(context).TotalSeconds, failure.GetType().Name, succeeded ? "then answered" : "then gave up");
+                LogRetried(_logger, grain, retries + 1, Elapsed(context).TotalSeconds, failure.GetType().Name, succeeded ? "then answered" : "then gave up");
             }
 
             ResilienceContextPool.Shared.Return(context);
@@ -89,6 +89,6 @@ public sealed partial class GrainCallRetry
     private static TimeSpan Elapsed(ResilienceContext context) =>
         context.Properties.TryGetValue(StartedAt, out var started) ? Stopwatch.GetElapsedTime(started) : TimeSpan.Zero;
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A call to the {Grain} grain was retried {Retries} times over {Seconds:0.0} s because its silo was unavailable ({Failure}), {Outcome}")]
-    private static partial void LogRetried(ILogger logger, string grain, int retries, double seconds, string failure, string outcome);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A call to the {Grain} grain took {Attempts} attempts over {Seconds:0.0} s because its silo was unavailable ({Failure}), {Outcome}")]
+    private static partial void LogRetried(ILogger logger, string grain, int attempts, double seconds, string failure, string outcome);
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using Mentiora.Web.Configuration;
 using Mentiora.Web.Operations;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +15,7 @@ namespace Mentiora.Web.Traces;
 /// While the database is briefly unreachable, a loop holds its batch and retries it, so requests
 /// wait (up to <see cref="TraceWriterOptions.RideThroughSeconds"/>) instead of failing.
 /// </summary>
-public sealed class TraceWriter : BackgroundService
+public sealed partial class TraceWriter : BackgroundService
 {
     // The UTF-16 JSON (2 bytes a character), the UTF-8 body its request still holds (about 1), and
     // the record, the parsed fields and the request's own objects.
@@ -70,6 +71,17 @@ public sealed class TraceWriter : BackgroundService
         _maxBatchSize = options.Value.MaxBatchSize;
         _capacity = options.Value.QueueCapacity;
         _capacityBytes = options.Value.QueueBytes;
+        // Zero would expire every request that waits for a loop at all, not only those an outage holds.
+        if (!(options.Value.RideThroughSeconds is > 0 and < 3600))
+        {
+            throw new InvalidSettingException($"{SettingKeys.TraceRideThroughSeconds} must be a number of seconds above 0 and below 3600 (below the SDKs' 30 s timeout to be useful); it is {options.Value.RideThroughSeconds}.");
+        }
+
+        if (options.Value.QueueBytes <= 0)
+        {
+            throw new InvalidSettingException($"{SettingKeys.TraceQueueBytes} must be a positive number of bytes; it is {options.Value.QueueBytes}.");
+        }
+
         _rideThrough = TimeSpan.FromSeconds(options.Value.RideThroughSeconds);
         _concurrentWrites = options.Value.ConcurrentWrites ?? sink.ConcurrentWrites;
         metrics.QueueDepth = () => Volatile.Read(ref _queued);
@@ -183,6 +195,7 @@ public sealed class TraceWriter : BackgroundService
     private async Task CommitAsync(List<PendingTraceWrite> batch)
     {
         var holding = false;
+        Exception? lastError = null;
         for (var attempt = 0; ; attempt++)
         {
             var records = Records(batch);
@@ -206,6 +219,7 @@ public sealed class TraceWriter : BackgroundService
             }
             catch (Exception e) when (TransientStorageErrors.IsTransient(e))
             {
+                lastError = e;
                 if (!holding)
                 {
                     Interlocked.Add(ref _held, records.Count);
@@ -238,7 +252,9 @@ public sealed class TraceWriter : BackgroundService
                 return;
             }
 
-            await Task.Delay(RetryDelay(attempt, batch), _clock);
+            var delay = RetryDelay(attempt, batch);
+            LogRetry(_logger, records.Count, delay.TotalMilliseconds, Describe(lastError!));
+            await Task.Delay(delay, _clock);
             var refused = DropOverdue(batch);
             if (refused > 0)
             {
@@ -356,7 +372,7 @@ public sealed class TraceWriter : BackgroundService
         }
 
         _logger.LogWarning("Storage is unreachable; holding {Count} traces for up to {Seconds} s ({Error})",
-            Volatile.Read(ref _accepted), _rideThrough.TotalSeconds, error.Message);
+            Volatile.Read(ref _accepted), _rideThrough.TotalSeconds, Describe(error));
     }
 
     // One line when a commit succeeds again; every trace still waiting then (this batch's
@@ -377,9 +393,14 @@ public sealed class TraceWriter : BackgroundService
             _outageStartedAt = 0;
         }
 
-        _logger.LogInformation("Storage is reachable again after {Seconds:0.0} s; committed the {Count} held traces ({Refused} waited longer than {RideThrough} s and were answered 503)",
+        _logger.LogInformation("Storage is reachable again after {Seconds:0.0} s; committing the {Count} waiting traces ({Refused} waited longer than {RideThrough} s and were answered 503)",
             lasted.TotalSeconds, Volatile.Read(ref _accepted), refused, _rideThrough.TotalSeconds);
     }
+
+    // The kind and message of the error and of its cause: "NpgsqlException: Failed to connect to … (SocketException: Connection refused)".
+    private static string Describe(Exception error) => error.InnerException is { } cause
+        ? $"{error.GetType().Name}: {error.Message} ({cause.GetType().Name}: {cause.Message})"
+        : $"{error.GetType().Name}: {error.Message}";
 
     private void ReportRefused()
     {
@@ -428,6 +449,10 @@ public sealed class TraceWriter : BackgroundService
 
         return bytes;
     }
+
+    // Debug only: an outage retries many times a second across the loops; the operator's lines are the outage's first and last.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Committing {Count} traces failed for want of the database; trying again in {DelayMs:0} ms ({Error})")]
+    private static partial void LogRetry(ILogger logger, int count, double delayMs, string error);
 
     private void LogFailure(Exception e, PendingTraceWrite pending) =>
         _logger.LogError(e, "Storing {Count} trace(s) of project {ProjectId}, first trace {TraceId} span {SpanId}, failed",
