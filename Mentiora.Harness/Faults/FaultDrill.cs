@@ -38,6 +38,14 @@ public static class FaultDrill
     {
         options ??= FaultDrillOptions.Default;
         if (cluster.Silos.Count < 2) throw new ArgumentException("A fault drill needs two silos.", nameof(cluster));
+        var missing = SiloSettings(fault, options).Where(s => !cluster.Silos.All(silo => silo.Options.Settings.TryGetValue(s.Key, out var v) && v == s.Value)).ToList();
+        // Without them the burst would be sized for a capacity set by the machine, not by the drill.
+        if (missing.Count > 0)
+        {
+            throw new ArgumentException(
+                $"Start the cluster with FaultDrill.SiloSettings({fault}); its silos lack {string.Join(", ", missing.Select(m => $"{m.Key}={m.Value}"))}.", nameof(cluster));
+        }
+
         using var sender = new SdkLikeSender(cluster.Url, apiKey, clock, options.Seed);
         var traces = new List<SentTrace>();
         SlowCommits? slow = null;
