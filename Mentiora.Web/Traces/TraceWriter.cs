@@ -303,6 +303,11 @@ public sealed partial class TraceWriter : BackgroundService
     {
         using var timer = new PeriodicTimer(ExpiryInterval, _clock);
         var reportedAt = 0L;
+
+        // The oldest request not yet due, taken out rather than peeked at: once peeked at, a
+        // ConcurrentQueue segment frees none of its slots on dequeue nor is reused, so every request
+        // would stay referenced until its whole segment is dropped.
+        PendingTraceWrite? oldest = null;
         try
         {
             while (await timer.WaitForNextTickAsync(loopsDone))
@@ -310,17 +315,23 @@ public sealed partial class TraceWriter : BackgroundService
                 var now = _clock.GetTimestamp();
                 var expired = 0;
 
-                // The only reader of _byArrival, so what it peeks is what it dequeues.
-                while (_byArrival.TryPeek(out var pending) && (!pending.IsWaiting || pending.Deadline <= now))
+                while (oldest is not null || _byArrival.TryDequeue(out oldest))
                 {
-                    _byArrival.TryDequeue(out _);
-                    if (pending.TryExpire())
+                    if (oldest.IsWaiting && oldest.Deadline > now)
                     {
-                        Interlocked.Add(ref _queued, -pending.Count);
-                        Release(pending);
-                        pending.Answer(TraceWriteOutcome.StorageFailed);
-                        expired += pending.Count;
+                        // Every one behind it arrived later: nothing more is due.
+                        break;
                     }
+
+                    if (oldest.TryExpire())
+                    {
+                        Interlocked.Add(ref _queued, -oldest.Count);
+                        Release(oldest);
+                        oldest.Answer(TraceWriteOutcome.StorageFailed);
+                        expired += oldest.Count;
+                    }
+
+                    oldest = null;
                 }
 
                 if (expired > 0)
