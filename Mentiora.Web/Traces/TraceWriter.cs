@@ -219,9 +219,10 @@ public sealed partial class TraceWriter : BackgroundService
                 batch.ForEach(p => Finish(p, TraceWriteOutcome.Stored));
                 return;
             }
-            catch (Exception e) when (TransientStorageErrors.IsTransient(e) || (e is OperationCanceledException && giveUp.IsCancellationRequested))
+            // Given up (whether the driver says so plainly or wrapped): nothing was stored, as for a refused connection.
+            catch (Exception e) when (TransientStorageErrors.IsTransient(e) || giveUp.IsCancellationRequested)
             {
-                lastError = e is OperationCanceledException ? new TimeoutException("The database did not take a connection before the batch's first deadline", e) : e;
+                lastError = giveUp.IsCancellationRequested ? new TimeoutException("The database did not take a connection before the batch's first deadline", e) : e;
                 if (!holding)
                 {
                     Interlocked.Add(ref _held, records.Count);
