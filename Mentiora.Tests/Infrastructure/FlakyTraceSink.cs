@@ -17,8 +17,11 @@ public sealed class FlakyTraceSink(int concurrentWrites = 2) : ITraceBatchSink
     private readonly HashSet<Guid> _badSpans = [];
     private volatile bool _down;
 
-    /// <summary>How long one attempt takes before it fails while the database is down (a connect that times out rather than is refused).</summary>
+    /// <summary>How long one attempt takes before it fails while the database is down, the batch already sent (it cannot be given up).</summary>
     public TimeSpan FailureTakes { get; set; } = TimeSpan.Zero;
+
+    /// <summary>While the database is down, connecting hangs (a host that drops packets) until the writer gives up.</summary>
+    public bool ConnectHangs { get; set; }
 
     /// <summary>While set, the first commit waits for it, so that requests queue up behind it.</summary>
     public TaskCompletionSource? Gate { get; set; }
@@ -67,7 +70,7 @@ public sealed class FlakyTraceSink(int concurrentWrites = 2) : ITraceBatchSink
         }
     }
 
-    public async Task WriteAsync(IReadOnlyList<TraceRecord> batch, CancellationToken cancellationToken)
+    public async Task WriteAsync(IReadOnlyList<TraceRecord> batch, CancellationToken giveUp)
     {
         if (Gate is { } gate)
         {
@@ -84,9 +87,14 @@ public sealed class FlakyTraceSink(int concurrentWrites = 2) : ITraceBatchSink
             }
         }
 
+        if (_down && ConnectHangs)
+        {
+            await Task.Delay(Timeout.Infinite, giveUp);
+        }
+
         if (_down)
         {
-            await Task.Delay(FailureTakes, cancellationToken);
+            await Task.Delay(FailureTakes, CancellationToken.None);
             throw new UnreachableDatabaseException();
         }
 

@@ -106,6 +106,26 @@ public sealed class TraceWriterHoldTests
     }
 
     [Fact]
+    public async Task AConnectThatHangsIsGivenUpAtTheDeadlineAndTheRequestAnswered503ThenNotLater()
+    {
+        var sink = new FlakyTraceSink { ConnectHangs = true };
+        await using var run = await WriterRun.StartAsync(sink, new TraceWriterOptions { RideThroughSeconds = 2 });
+        sink.GoDown();
+        var trace = NewTrace();
+        var clock = Stopwatch.StartNew();
+
+        var answer = await run.Writer.WriteAsync([trace]).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(TraceWriteOutcome.StorageFailed, answer);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.9), TimeSpan.FromSeconds(2.6));
+        sink.ComeBack();
+        var later = NewTrace();
+        Assert.Equal(TraceWriteOutcome.Stored, await run.Writer.WriteAsync([later]).WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(0, sink.TimesStored(trace.Event.SpanId));
+        Assert.Contains(run.Logs.GetSnapshot(), l => l.Message.StartsWith("Storage is unreachable", StringComparison.Ordinal) && l.Message.Contains("TimeoutException", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task WhileTracesAreHeldARequestBeyondTheByteBoundIsRefusedAtOnceAndFitsAgainOnceTheyAreStored()
     {
         // Each trace is estimated at 3 × 1,000 + 512 bytes: two fit in 8,000, a third does not.

@@ -20,7 +20,7 @@ public sealed partial class GrainCallRetry
     private static readonly TimeSpan LongestDelay = TimeSpan.FromSeconds(1);
     private static readonly ResiliencePropertyKey<long> StartedAt = new("mentiora.grain-call.started-at");
     private static readonly ResiliencePropertyKey<Exception> LastFailure = new("mentiora.grain-call.last-failure");
-    private static readonly ResiliencePropertyKey<int> Retries = new("mentiora.grain-call.retries");
+    private static readonly ResiliencePropertyKey<int> Attempts = new("mentiora.grain-call.attempts");
 
     private readonly ResiliencePipeline _pipeline;
     private readonly TimeSpan _bound;
@@ -43,7 +43,6 @@ public sealed partial class GrainCallRetry
                 OnRetry = args =>
                 {
                     args.Context.Properties.Set(LastFailure, args.Outcome.Exception!);
-                    args.Context.Properties.Set(Retries, args.AttemptNumber + 1);
                     return ValueTask.CompletedTask;
                 },
             })
@@ -67,15 +66,19 @@ public sealed partial class GrainCallRetry
         var succeeded = false;
         try
         {
-            var result = await _pipeline.ExecuteAsync(static async (_, call) => await call(), context, call);
+            var result = await _pipeline.ExecuteAsync(static async (context, call) =>
+            {
+                context.Properties.Set(Attempts, context.Properties.GetValue(Attempts, 0) + 1);
+                return await call();
+            }, context, call);
             succeeded = true;
             return result;
         }
         finally
         {
-            if (context.Properties.TryGetValue(Retries, out var retries) && context.Properties.TryGetValue(LastFailure, out var failure))
+            if (context.Properties.TryGetValue(LastFailure, out var failure))
             {
-                LogRetried(_logger, grain, retries + 1, Elapsed(context).TotalSeconds, failure.GetType().Name, succeeded ? "then answered" : "then gave up");
+                LogRetried(_logger, grain, context.Properties.GetValue(Attempts, 0), Elapsed(context).TotalSeconds, failure.GetType().Name, succeeded ? "then answered" : "then gave up");
             }
 
             ResilienceContextPool.Shared.Return(context);

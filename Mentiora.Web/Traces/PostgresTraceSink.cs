@@ -46,7 +46,7 @@ public sealed class PostgresTraceSink(string connectionString) : ITraceBatchSink
     // while a database on another machine gains from the overlap.
     public int ConcurrentWrites => 2;
 
-    public async Task WriteAsync(IReadOnlyList<TraceRecord> batch, CancellationToken cancellationToken)
+    public async Task WriteAsync(IReadOnlyList<TraceRecord> batch, CancellationToken giveUp)
     {
         var n = batch.Count;
         var projectIds = new Guid[n];
@@ -100,7 +100,9 @@ public sealed class PostgresTraceSink(string connectionString) : ITraceBatchSink
             endUserEmails[i] = record.EndUser?.Email;
         }
 
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        // Only the connect may be given up: the statement commits itself, so once it is sent a
+        // cancelled wait could not tell whether the batch was stored.
+        await using var connection = await _dataSource.OpenConnectionAsync(giveUp);
         await using var command = new NpgsqlCommand(Insert, connection);
         var parameters = command.Parameters;
         parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = projectIds });
@@ -126,8 +128,8 @@ public sealed class PostgresTraceSink(string connectionString) : ITraceBatchSink
         parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = endUserNames, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = endUserEmails, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         // A no-op once this connection has prepared it.
-        await command.PrepareAsync(cancellationToken);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await command.PrepareAsync(CancellationToken.None);
+        await command.ExecuteNonQueryAsync(CancellationToken.None);
     }
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();

@@ -25,10 +25,11 @@ public sealed class SqliteTraceSink(DbDataSource dataSource) : ITraceBatchSink
     // SQLite takes one writer at a time; a second would only wait for the file lock.
     public int ConcurrentWrites => 1;
 
-    public async Task WriteAsync(IReadOnlyList<TraceRecord> batch, CancellationToken cancellationToken)
+    // Everything but the commit may be given up: an unfinished transaction is rolled back.
+    public async Task WriteAsync(IReadOnlyList<TraceRecord> batch, CancellationToken giveUp)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(giveUp);
+        await using var transaction = await connection.BeginTransactionAsync(giveUp);
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = Insert;
@@ -56,10 +57,10 @@ public sealed class SqliteTraceSink(DbDataSource dataSource) : ITraceBatchSink
                 parameters[i].Value = values[i] ?? DBNull.Value;
             }
 
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            await command.ExecuteNonQueryAsync(giveUp);
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        await transaction.CommitAsync(CancellationToken.None);
     }
 
     private static string Time(DateTimeOffset value) => value.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);

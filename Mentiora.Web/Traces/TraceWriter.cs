@@ -25,6 +25,7 @@ public sealed partial class TraceWriter : BackgroundService
     // How often requests still queued are checked against their deadline: the lateness of a 503.
     private static readonly TimeSpan ExpiryInterval = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan RefusalReportInterval = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan ShortestConnectWait = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan LongestRetryDelay = TimeSpan.FromSeconds(1);
 
@@ -199,10 +200,11 @@ public sealed partial class TraceWriter : BackgroundService
         for (var attempt = 0; ; attempt++)
         {
             var records = Records(batch);
+            using var giveUp = new CancellationTokenSource(UntilGivingUp(batch), _clock);
             try
             {
                 var started = _clock.GetTimestamp();
-                await _sink.WriteAsync(records, CancellationToken.None);
+                await _sink.WriteAsync(records, giveUp.Token);
                 _metrics.BatchWritten(records.Count, _clock.GetElapsedTime(started));
                 if (holding)
                 {
@@ -217,14 +219,15 @@ public sealed partial class TraceWriter : BackgroundService
                 batch.ForEach(p => Finish(p, TraceWriteOutcome.Stored));
                 return;
             }
-            catch (Exception e) when (TransientStorageErrors.IsTransient(e))
+            // Given up (whether the driver says so plainly or wrapped): nothing was stored, as for a refused connection.
+            catch (Exception e) when (TransientStorageErrors.IsTransient(e) || giveUp.IsCancellationRequested)
             {
-                lastError = e;
+                lastError = giveUp.IsCancellationRequested ? new TimeoutException("The database did not take a connection before the batch's first deadline", e) : e;
                 if (!holding)
                 {
                     Interlocked.Add(ref _held, records.Count);
                     holding = true;
-                    BeginOutage(e);
+                    BeginOutage(lastError);
                 }
             }
             catch (Exception e)
@@ -269,14 +272,34 @@ public sealed partial class TraceWriter : BackgroundService
         }
     }
 
+    // A connect that hangs (a database host that drops packets rather than refuses) is given up at
+    // the batch's first deadline, so that its 503 is not late; at least a second, so that a request
+    // a loop took late is not refused by a database that would have answered at once.
+    private TimeSpan UntilGivingUp(List<PendingTraceWrite> batch)
+    {
+        var untilDeadline = _clock.GetElapsedTime(_clock.GetTimestamp(), EarliestDeadline(batch));
+        return untilDeadline > ShortestConnectWait ? untilDeadline : ShortestConnectWait;
+    }
+
     // Doubling with jitter, so that the loops of several silos do not knock in step, and never past
     // the batch's next deadline, so that its 503 is not late.
     private TimeSpan RetryDelay(int attempt, List<PendingTraceWrite> batch)
     {
         var backoff = Math.Min(FirstRetryDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt, 16)), LongestRetryDelay.TotalMilliseconds);
         var delay = TimeSpan.FromMilliseconds(backoff * (0.5 + Random.Shared.NextDouble() * 0.5));
-        var untilDeadline = _clock.GetElapsedTime(_clock.GetTimestamp(), batch.Min(p => p.Deadline));
+        var untilDeadline = _clock.GetElapsedTime(_clock.GetTimestamp(), EarliestDeadline(batch));
         return untilDeadline < delay ? (untilDeadline > TimeSpan.Zero ? untilDeadline : TimeSpan.Zero) : delay;
+    }
+
+    private static long EarliestDeadline(List<PendingTraceWrite> batch)
+    {
+        var earliest = long.MaxValue;
+        foreach (var pending in batch)
+        {
+            earliest = Math.Min(earliest, pending.Deadline);
+        }
+
+        return earliest;
     }
 
     private int DropOverdue(List<PendingTraceWrite> batch)
@@ -303,6 +326,11 @@ public sealed partial class TraceWriter : BackgroundService
     {
         using var timer = new PeriodicTimer(ExpiryInterval, _clock);
         var reportedAt = 0L;
+
+        // The oldest request not yet due, taken out rather than peeked at: once peeked at, a
+        // ConcurrentQueue segment frees none of its slots on dequeue nor is reused, so every request
+        // would stay referenced until its whole segment is dropped.
+        PendingTraceWrite? oldest = null;
         try
         {
             while (await timer.WaitForNextTickAsync(loopsDone))
@@ -310,17 +338,23 @@ public sealed partial class TraceWriter : BackgroundService
                 var now = _clock.GetTimestamp();
                 var expired = 0;
 
-                // The only reader of _byArrival, so what it peeks is what it dequeues.
-                while (_byArrival.TryPeek(out var pending) && (!pending.IsWaiting || pending.Deadline <= now))
+                while (oldest is not null || _byArrival.TryDequeue(out oldest))
                 {
-                    _byArrival.TryDequeue(out _);
-                    if (pending.TryExpire())
+                    if (oldest.IsWaiting && oldest.Deadline > now)
                     {
-                        Interlocked.Add(ref _queued, -pending.Count);
-                        Release(pending);
-                        pending.Answer(TraceWriteOutcome.StorageFailed);
-                        expired += pending.Count;
+                        // Every one behind it arrived later: nothing more is due.
+                        break;
                     }
+
+                    if (oldest.TryExpire())
+                    {
+                        Interlocked.Add(ref _queued, -oldest.Count);
+                        Release(oldest);
+                        oldest.Answer(TraceWriteOutcome.StorageFailed);
+                        expired += oldest.Count;
+                    }
+
+                    oldest = null;
                 }
 
                 if (expired > 0)
