@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using Mentiora.Harness.Clients;
+using Mentiora.Harness.Postgres;
 using Mentiora.Harness.Silos;
 using Mentiora.Tests.Infrastructure;
 using Npgsql;

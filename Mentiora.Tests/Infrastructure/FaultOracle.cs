@@ -1,6 +1,7 @@
 using System.Globalization;
 using Mentiora.Harness.Clients;
 using Mentiora.Harness.Faults;
+using Mentiora.Harness.Postgres;
 
 namespace Mentiora.Tests.Infrastructure;
 

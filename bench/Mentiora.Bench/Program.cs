@@ -20,7 +20,10 @@ const string Usage = """
       sqlite    one SDK event per request, embedded SQLite mode
       cluster   one SDK event per request to two silos behind nginx (started by Mentiora.Harness)
     and, only when named, auth-breakdown: the auth scenario's body with no key, a malformed key, an
-    unknown key and the real key, to see where the auth path's time goes.
+    unknown key and the real key, to see where the auth path's time goes; and faults: a silo killed,
+    PostgreSQL stopped for 10 s, a write burst of 3x capacity, a rolling restart, each on a fresh
+    two-silo cluster behind nginx under steady load from clients retrying like the SDKs (failures at
+    the client, p99 and maximum latency during the fault).
     Each scenario alternates wrk runs, ingestion then bare (A B A B ...), --runs times each, and
     for single events then measures latency at a fixed rate of half the ingestion's median maximum
     with bench/LoadGen (open loop, latency from each request's due time). After every ingestion run

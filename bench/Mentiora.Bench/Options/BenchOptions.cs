@@ -6,8 +6,8 @@ public sealed record BenchOptions
     /// <summary>The scenarios compared with targets, in the order they run when --only is not given.</summary>
     public static readonly IReadOnlyList<string> AllScenarios = ["auth", "postgres", "batch", "sqlite", "cluster"];
 
-    /// <summary>Run only when named: a diagnosis, not a comparison with targets.</summary>
-    public static readonly IReadOnlyList<string> ExtraScenarios = ["auth-breakdown"];
+    /// <summary>Run only when named: a diagnosis or a fault drill, not a comparison with targets.</summary>
+    public static readonly IReadOnlyList<string> ExtraScenarios = ["auth-breakdown", "faults"];
 
     public string Only { get; init; } = string.Join(',', AllScenarios);
     public IReadOnlySet<string> Scenarios { get; init; } = new HashSet<string>(AllScenarios);

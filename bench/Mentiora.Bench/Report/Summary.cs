@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text;
+using Mentiora.Bench.Faults;
 
 namespace Mentiora.Bench.Report;
 
@@ -112,6 +114,8 @@ public static class Summary
             }
         }
 
+        WriteFaults(input.Faults, Line);
+
         Line();
         Line("Rows in `traces` against 202 answers, per ingestion run (rows = traces the app answered 202 for; the");
         Line("client saw all of them except requests wrk abandoned in flight when its time was up):");
@@ -158,6 +162,28 @@ public static class Summary
         }
 
         return text.ToString();
+    }
+
+    private static void WriteFaults(IReadOnlyList<FaultLine> faults, Action<string> line)
+    {
+        if (faults.Count == 0)
+        {
+            return;
+        }
+
+        line("");
+        line("Faults on two silos behind nginx under steady load (8 clients), each client retrying exactly like the SDKs");
+        line("(random 0–1 s, 2 s, 4 s, then the trace is dropped; 30 s per attempt). Latency is client-visible, retries");
+        line("included, for requests sent from the fault's start until only 202s came again:");
+        line("");
+        line("| fault | failed at the client | traces | retried | p99 (s) | max (s) | 202-only again after (s) | rows | what was done |");
+        line("|---|---:|---:|---:|---:|---:|---:|---|---|");
+        foreach (var f in faults)
+        {
+            var resumed = f.ResumedAfterSeconds is { } r ? r.ToString("0.0", CultureInfo.InvariantCulture) : "never";
+            line(string.Create(CultureInfo.InvariantCulture,
+                $"| {f.Fault} | {f.Failed} | {f.Traces} | {f.Retried} | {f.P99Seconds:0.00} | {f.MaxSeconds:0.00} | {resumed} | {f.Stored} | {f.Description} |"));
+        }
     }
 
     private static readonly (string Name, Func<RunRow, double> Column)[] Percentiles =

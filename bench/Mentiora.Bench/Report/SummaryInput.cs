@@ -1,3 +1,4 @@
+using Mentiora.Bench.Faults;
 using Mentiora.Bench.Options;
 
 namespace Mentiora.Bench.Report;
@@ -10,4 +11,5 @@ public sealed record SummaryInput(
     int BusyPercent,
     RunsTable Runs,
     IReadOnlyList<(string Scenario, string Note)> Notes,
+    IReadOnlyList<FaultLine> Faults,
     IReadOnlyList<string> Failures);

@@ -1,5 +1,6 @@
 using System.Runtime.Versioning;
 using Mentiora.Bench.Checking;
+using Mentiora.Bench.Faults;
 using Mentiora.Bench.Measuring;
 using Mentiora.Bench.Options;
 using Mentiora.Bench.Output;
@@ -32,12 +33,12 @@ public sealed class BenchmarkRun(BenchOptions options, BenchFiles files)
     public async Task<int> RunAsync()
     {
         await HostTools.RequireAsync(Prerequisite.Wrk, install: true, Progress.Say);
-        if (options.NeedsPostgres || options.Wants("cluster"))
+        if (options.NeedsPostgres || options.Wants("cluster") || options.Wants("faults"))
         {
             await HostTools.RequireAsync(Prerequisite.Postgres, install: true, Progress.Say);
         }
 
-        if (options.Wants("cluster"))
+        if (options.Wants("cluster") || options.Wants("faults"))
         {
             await HostTools.RequireAsync(Prerequisite.Nginx, install: true, Progress.Say);
         }
@@ -99,9 +100,11 @@ public sealed class BenchmarkRun(BenchOptions options, BenchFiles files)
             }
         }
 
+        var faults = options.Wants("faults") ? await FaultScenario.RunAsync(files, logs, work, failures) : [];
+
         var summaryPath = Path.Combine(results, "summary.md");
         var summary = Summary.Write(new SummaryInput(options, DateTime.UtcNow,
-            MachineDescription.Lines(files.Repository, options.Threads, postgresVersion, sqliteVersion), busy, runs, notes, failures));
+            MachineDescription.Lines(files.Repository, options.Threads, postgresVersion, sqliteVersion), busy, runs, notes, faults, failures));
         await File.WriteAllTextAsync(summaryPath, summary);
         Console.WriteLine();
         Console.Write(summary);

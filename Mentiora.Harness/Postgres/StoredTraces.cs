@@ -1,8 +1,8 @@
 using Npgsql;
 
-namespace Mentiora.Tests.Infrastructure;
+namespace Mentiora.Harness.Postgres;
 
-/// <summary>Reads what a PostgreSQL database really holds, to compare with what was acknowledged.</summary>
+/// <summary>Reads which traces a Mentiora database really holds, to compare with what was acknowledged (tests and the benchmark).</summary>
 public static class StoredTraces
 {
     /// <summary>The trace ids of every stored row.</summary>
