@@ -12,7 +12,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
@@ -195,12 +194,8 @@ app.UseIngestionCors();
 app.UseApiErrors();
 
 // A dashboard request that fails because the database or a silo is briefly away gets a 503 that
-// says nothing was changed (see DashboardUnavailableHandler); any other failure the 500 status page.
-app.UseWhen(context => !ApiErrorHandling.IsApiRequest(context), web => web.UseExceptionHandler(new ExceptionHandlerOptions
-{
-    ExceptionHandlingPath = "/status/500",
-    SuppressDiagnosticsCallback = context => ApiErrorHandling.IsUnavailability(context.Exception),
-}));
+// says nothing was changed; any other failure the 500 status page (see DashboardErrorHandling).
+app.UseDashboardErrors();
 
 // Dashboard errors get a page a person can read; an htmx request gets the status as it is.
 app.UseWhen(context => !ApiErrorHandling.IsApiRequest(context) && !context.Request.IsHtmx(), web => web.UseStatusCodePagesWithReExecute("/status/{0}"));
