@@ -94,6 +94,7 @@ builder.Services.AddSingleton<MentioraMetrics>();
 builder.Services.AddSingleton<AbuseLimits>();
 builder.Services.AddKeyRateLimit(builder.Configuration);
 builder.Services.AddSingleton<KeyOwnerCache>();
+// API grain calls wait out a silo's death instead of answering 503 at once (see GrainCallRetry).
 builder.Services.AddSingleton<GrainCallRetry>();
 // /readyz itself says which check is not ready and why; the health check service would also log
 // every poll of it as an error (each second of a drain or a database outage, from each balancer).
@@ -241,6 +242,7 @@ static void ConfigureClustering(ISiloBuilder silo, StorageSettings storage, ICon
 static TimeSpan ShutdownTimeout(IConfiguration configuration)
 {
     var drain = Math.Max(0, configuration.GetValue(SettingKeys.ShutdownDrainSeconds, ShutdownDrain.DefaultDrainSeconds));
+    // Traces:RideThroughSeconds (the trace writer's option, 20 s by default): how long a trace request may wait for the database.
     var rideThrough = Math.Max(0, configuration.GetSection("Traces").GetValue("RideThroughSeconds", 20));
     return TimeSpan.FromSeconds(drain + rideThrough + 10);
 }
