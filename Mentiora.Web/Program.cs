@@ -12,7 +12,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
@@ -95,6 +94,7 @@ builder.Services.AddSingleton<MentioraMetrics>();
 builder.Services.AddSingleton<AbuseLimits>();
 builder.Services.AddKeyRateLimit(builder.Configuration);
 builder.Services.AddSingleton<KeyOwnerCache>();
+// API grain calls wait out a silo's death instead of answering 503 at once (see GrainCallRetry).
 builder.Services.AddSingleton<GrainCallRetry>();
 // /readyz itself says which check is not ready and why; the health check service would also log
 // every poll of it as an error (each second of a drain or a database outage, from each balancer).
@@ -195,12 +195,8 @@ app.UseIngestionCors();
 app.UseApiErrors();
 
 // A dashboard request that fails because the database or a silo is briefly away gets a 503 that
-// says nothing was changed (see DashboardUnavailableHandler); any other failure the 500 status page.
-app.UseWhen(context => !ApiErrorHandling.IsApiRequest(context), web => web.UseExceptionHandler(new ExceptionHandlerOptions
-{
-    ExceptionHandlingPath = "/status/500",
-    SuppressDiagnosticsCallback = context => ApiErrorHandling.IsUnavailability(context.Exception),
-}));
+// says nothing was changed; any other failure the 500 status page (see DashboardErrorHandling).
+app.UseDashboardErrors();
 
 // Dashboard errors get a page a person can read; an htmx request gets the status as it is.
 app.UseWhen(context => !ApiErrorHandling.IsApiRequest(context) && !context.Request.IsHtmx(), web => web.UseStatusCodePagesWithReExecute("/status/{0}"));
@@ -246,6 +242,7 @@ static void ConfigureClustering(ISiloBuilder silo, StorageSettings storage, ICon
 static TimeSpan ShutdownTimeout(IConfiguration configuration)
 {
     var drain = Math.Max(0, configuration.GetValue(SettingKeys.ShutdownDrainSeconds, ShutdownDrain.DefaultDrainSeconds));
+    // Traces:RideThroughSeconds (the trace writer's option, 20 s by default): how long a trace request may wait for the database.
     var rideThrough = Math.Max(0, configuration.GetSection("Traces").GetValue("RideThroughSeconds", 20));
     return TimeSpan.FromSeconds(drain + rideThrough + 10);
 }
