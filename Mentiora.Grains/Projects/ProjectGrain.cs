@@ -47,7 +47,12 @@ public sealed class ProjectGrain(
         project.State.Name = normalizedName;
         project.State.Owner = actor;
         project.State.Members = [actor];
-        await project.WriteStateAsync();
+        await SaveOrUndo(() =>
+        {
+            project.State.Name = string.Empty;
+            project.State.Owner = string.Empty;
+            project.State.Members = [];
+        });
         return true;
     }
 
@@ -127,8 +132,9 @@ public sealed class ProjectGrain(
             return RenameApiKeyOutcome.NotFound;
         }
 
+        var previousName = stored.Name;
         stored.Name = normalizedName;
-        await project.WriteStateAsync();
+        await SaveOrUndo(() => stored.Name = previousName);
         return RenameApiKeyOutcome.Renamed;
     }
 
@@ -142,9 +148,10 @@ public sealed class ProjectGrain(
 
         // Remove the key here first: from this moment Authenticate rejects it on every silo,
         // whatever happens to the directory entries afterwards.
-        Keys.Remove(stored);
+        var index = Keys.IndexOf(stored);
+        Keys.RemoveAt(index);
         _signingKeys.Remove(stored.Id);
-        await project.WriteStateAsync();
+        await SaveOrUndo(() => Keys.Insert(index, stored));
         await ReleaseDirectoryEntries(stored, new KeyOwner(this.GetPrimaryKey(), stored.Id));
         return true;
     }
@@ -171,7 +178,7 @@ public sealed class ProjectGrain(
         // Membership here is what grants access; the user's own list only feeds the menu, so a
         // crash before it is updated costs a menu entry, never access.
         project.State.Members.Add(memberAccountKey);
-        await project.WriteStateAsync();
+        await SaveOrUndo(() => project.State.Members.Remove(memberAccountKey));
         await member.JoinProject(new ProjectMembership(this.GetPrimaryKey(), project.State.Name));
         return MemberChangeOutcome.Done;
     }
@@ -189,13 +196,15 @@ public sealed class ProjectGrain(
             return MemberChangeOutcome.IsOwner;
         }
 
-        if (!project.State.Members.Remove(memberAccountKey))
+        var index = project.State.Members.IndexOf(memberAccountKey);
+        if (index < 0)
         {
             return MemberChangeOutcome.Unchanged;
         }
 
         // Access ends with this write, before the user's menu is updated.
-        await project.WriteStateAsync();
+        project.State.Members.RemoveAt(index);
+        await SaveOrUndo(() => project.State.Members.Insert(index, memberAccountKey));
         await GrainFactory.GetGrain<IUserGrain>(memberAccountKey).LeaveProject(this.GetPrimaryKey());
         return MemberChangeOutcome.Done;
     }
@@ -225,7 +234,7 @@ public sealed class ProjectGrain(
         }
 
         stored.AllowedOrigins.Add(normalized);
-        await project.WriteStateAsync();
+        await SaveOrUndo(() => stored.AllowedOrigins.Remove(normalized));
         return new OriginChange(OriginChangeOutcome.Done, normalized, null);
     }
 
@@ -237,12 +246,14 @@ public sealed class ProjectGrain(
             return new OriginChange(OriginChangeOutcome.NotFound, null, null);
         }
 
-        if (!stored.AllowedOrigins.Remove(origin))
+        var index = stored.AllowedOrigins.IndexOf(origin);
+        if (index < 0)
         {
             return new OriginChange(OriginChangeOutcome.Unchanged, origin, null);
         }
 
-        await project.WriteStateAsync();
+        stored.AllowedOrigins.RemoveAt(index);
+        await SaveOrUndo(() => stored.AllowedOrigins.Insert(index, origin));
         return new OriginChange(OriginChangeOutcome.Done, origin, null);
     }
 
@@ -306,6 +317,22 @@ public sealed class ProjectGrain(
         if (_lastUsedUnsaved)
         {
             await project.WriteStateAsync(cancellationToken);
+        }
+    }
+
+    // A change is kept in memory only once storage has it: when the write fails (the database is
+    // briefly away), the grain goes back to what is stored, so the page's "nothing was changed" is
+    // true, and a later write (or the deactivation's) cannot store the change nobody saw succeed.
+    private async Task SaveOrUndo(Action undo)
+    {
+        try
+        {
+            await project.WriteStateAsync();
+        }
+        catch
+        {
+            undo();
+            throw;
         }
     }
 

@@ -56,6 +56,37 @@ public sealed class DashboardOutageTests
         Assert.Equal(2, DashboardHtml.KeyRowIds(await browser.GetPageAsync(settings)).Count);
     }
 
+    [Fact]
+    public async Task RenamingAndRevokingAKeyWhileTheDatabaseIsDownChangeNothingOnceItIsBack()
+    {
+        await using var server = await ThrowawayPostgres.StartAsync();
+        var storage = await TestStorage.NewPostgresOnAsync(await server.CreateDatabaseAsync("dashboard-outage-edits"));
+        await using var app = new MentioraApp(storage);
+        var browser = new DashboardClient(app);
+        var projectId = await browser.SignUpAsync();
+        var key = await browser.CreateApiKeyAsync(projectId, "Production");
+        var settings = $"/projects/{projectId}/settings";
+        var keyId = DashboardHtml.KeyRowIds(await browser.GetPageAsync(settings)).Single().ToString();
+
+        await server.StopAsync();
+        using var rename = await browser.PostFormAsync($"{settings}?handler=Rename", new() { ["keyId"] = keyId, ["name"] = "Renamed during the outage" });
+        using var revoke = await browser.PostFormAsync($"{settings}?handler=Revoke", new() { ["keyId"] = keyId });
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, rename.StatusCode);
+        Assert.Contains(NothingChanged, await rename.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, revoke.StatusCode);
+        Assert.Contains(NothingChanged, await revoke.Content.ReadAsStringAsync());
+
+        // The page told the person nothing was changed: the key keeps its name and keeps working.
+        await server.RestartAsync();
+        var html = await SettingsOnceTheDatabaseAnswersAsync(browser, settings);
+        Assert.Single(DashboardHtml.KeyRowIds(html));
+        Assert.Contains("Production", html);
+        Assert.DoesNotContain("Renamed during the outage", html);
+        using var api = app.CreateClient();
+        using var accepted = await api.SendAsync(TraceEvents.Post(TraceEvents.Valid(), key));
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+    }
+
     // The first command after a restart may still meet the server starting up; a person would reload.
     private static async Task<string> SettingsOnceTheDatabaseAnswersAsync(DashboardClient browser, string settings)
     {
