@@ -242,8 +242,8 @@ static void ConfigureClustering(ISiloBuilder silo, StorageSettings storage, ICon
 static TimeSpan ShutdownTimeout(IConfiguration configuration)
 {
     var drain = Math.Max(0, configuration.GetValue(SettingKeys.ShutdownDrainSeconds, ShutdownDrain.DefaultDrainSeconds));
-    // Traces:RideThroughSeconds (the trace writer's option, 20 s by default): how long a trace request may wait for the database.
-    var rideThrough = Math.Max(0, configuration.GetSection("Traces").GetValue("RideThroughSeconds", 20));
+    // How long a trace request may wait for the database.
+    var rideThrough = Math.Max(0, configuration.GetValue(SettingKeys.TraceRideThroughSeconds, new TraceWriterOptions().RideThroughSeconds));
     return TimeSpan.FromSeconds(drain + rideThrough + 10);
 }
 
