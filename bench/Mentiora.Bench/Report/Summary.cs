@@ -45,7 +45,36 @@ public static class Summary
         }
 
         Line($"- machine busy before the run: {input.BusyPercent}%");
-        Line();
+        WriteComparison(input, Line);
+        WriteFaults(input.Faults, Line);
+        WriteChecksAndCpu(runs, Line);
+
+        if (input.Failures.Count > 0)
+        {
+            Line();
+            Line("## FAILED");
+            Line();
+            foreach (var failure in input.Failures)
+            {
+                Line($"- {failure}");
+            }
+        }
+
+        return text.ToString();
+    }
+
+    // The comparison with bare Kestrel, the auth breakdown: only when a scenario ran wrk (not for faults alone).
+    private static void WriteComparison(SummaryInput input, Action<string> write)
+    {
+        void Line(string line = "") => write(line);
+
+        var runs = input.Runs;
+        if (runs.Rows.Count == 0 && input.Notes.Count == 0)
+        {
+            return;
+        }
+
+        Line("");
         Line($"Medians of {input.Options.Runs} alternating runs (ingestion, bare, ingestion, bare, ...). Ratio = ingestion / bare.");
         Line();
         Line("| scenario | metric | ingestion | bare Kestrel | ratio | target | met |");
@@ -114,9 +143,18 @@ public static class Summary
             }
         }
 
-        WriteFaults(input.Faults, Line);
+    }
 
-        Line();
+    private static void WriteChecksAndCpu(RunsTable runs, Action<string> write)
+    {
+        void Line(string line = "") => write(line);
+
+        if (runs.Rows.Count == 0)
+        {
+            return;
+        }
+
+        Line("");
         Line("Rows in `traces` against 202 answers, per ingestion run (rows = traces the app answered 202 for; the");
         Line("client saw all of them except requests wrk abandoned in flight when its time was up):");
         Line();
@@ -149,19 +187,6 @@ public static class Summary
             Line($"**Warning:** in {disturbed} of {runs.Rows.Count} runs, processes other than the benchmark's used more than a");
             Line("quarter of a core (\"other\" above): they competed for the same cores, so those runs understate both sides.");
         }
-
-        if (input.Failures.Count > 0)
-        {
-            Line();
-            Line("## FAILED");
-            Line();
-            foreach (var failure in input.Failures)
-            {
-                Line($"- {failure}");
-            }
-        }
-
-        return text.ToString();
     }
 
     private static void WriteFaults(IReadOnlyList<FaultLine> faults, Action<string> line)
