@@ -5,7 +5,7 @@ using Microsoft.Net.Http.Headers;
 namespace Mentiora.Web.Api;
 
 /// <summary>
-/// The CORS policy of the trace endpoint, so browser pages can send traces with a publishable key.
+/// The CORS policy of the trace endpoint (and whoami), so browser pages can send traces with a publishable key.
 /// A preflight carries no key, so it is answered for any origin; the real request is checked
 /// against the key's allowed origins by authentication (the project grain decides), and this
 /// policy only writes the headers. Every answer to a browser, errors included, carries them so
@@ -21,7 +21,8 @@ public static class IngestionCors
     public static readonly string[] AllowedHeaders =
         [HeaderNames.Authorization, HeaderNames.ContentType, ApiKeyAuthenticationHandler.IdentityTokenHeader, HeaderNames.UserAgent];
 
-    private static readonly PathString TracesPath = new("/api/v1/traces");
+    // The paths a page may call with a publishable key: sending traces, and whoami to check the key.
+    private static readonly PathString[] BrowserPaths = [new("/api/v1/traces"), new("/api/v1/whoami")];
 
     // Browsers cache the preflight this long, sparing a round trip per trace.
     private static readonly TimeSpan PreflightMaxAge = TimeSpan.FromMinutes(10);
@@ -33,15 +34,15 @@ public static class IngestionCors
         return services.Replace(ServiceDescriptor.Transient<ICorsService, IngestionCorsService>());
     }
 
-    /// <summary>Applies the policy to the trace endpoint only.</summary>
+    /// <summary>Applies the policy to the trace and whoami endpoints only.</summary>
     public static IApplicationBuilder UseIngestionCors(this IApplicationBuilder app) =>
-        app.UseWhen(context => context.Request.Path.StartsWithSegments(TracesPath), traces => traces.UseCors(PolicyName));
+        app.UseWhen(context => BrowserPaths.Any(path => context.Request.Path.StartsWithSegments(path)), browser => browser.UseCors(PolicyName));
 
     private static void Configure(CorsPolicyBuilder policy) => policy
         // Echoing every origin (never "*") keeps Vary: Origin on the answers, so a shared cache
         // never serves one site's answer to another.
         .SetIsOriginAllowed(_ => true)
-        .WithMethods(HttpMethods.Post)
+        .WithMethods(HttpMethods.Post, HttpMethods.Get)
         .WithHeaders(AllowedHeaders)
         .SetPreflightMaxAge(PreflightMaxAge);
 }
