@@ -21,8 +21,12 @@ public static class IngestionCors
     public static readonly string[] AllowedHeaders =
         [HeaderNames.Authorization, HeaderNames.ContentType, ApiKeyAuthenticationHandler.IdentityTokenHeader, HeaderNames.UserAgent];
 
-    // The paths a page may call with a publishable key: sending traces, and whoami to check the key.
-    private static readonly PathString[] BrowserPaths = [new("/api/v1/traces"), new("/api/v1/whoami")];
+    /// <summary>The policy of whoami, which a page may call with its publishable key to check it: the same, for GET.</summary>
+    public const string WhoAmIPolicyName = "whoami";
+
+    private static readonly PathString TracesPath = new("/api/v1/traces");
+
+    private static readonly PathString WhoAmIPath = new("/api/v1/whoami");
 
     // Browsers cache the preflight this long, sparing a round trip per trace.
     private static readonly TimeSpan PreflightMaxAge = TimeSpan.FromMinutes(10);
@@ -30,19 +34,24 @@ public static class IngestionCors
     /// <summary>Registers the CORS services with the ingestion policy.</summary>
     public static IServiceCollection AddIngestionCors(this IServiceCollection services)
     {
-        services.AddCors(options => options.AddPolicy(PolicyName, Configure));
+        services.AddCors(options =>
+        {
+            options.AddPolicy(PolicyName, policy => Configure(policy, HttpMethods.Post));
+            options.AddPolicy(WhoAmIPolicyName, policy => Configure(policy, HttpMethods.Get));
+        });
         return services.Replace(ServiceDescriptor.Transient<ICorsService, IngestionCorsService>());
     }
 
-    /// <summary>Applies the policy to the trace and whoami endpoints only.</summary>
-    public static IApplicationBuilder UseIngestionCors(this IApplicationBuilder app) =>
-        app.UseWhen(context => BrowserPaths.Any(path => context.Request.Path.StartsWithSegments(path)), browser => browser.UseCors(PolicyName));
+    /// <summary>Applies the policies to the trace and whoami endpoints only.</summary>
+    public static IApplicationBuilder UseIngestionCors(this IApplicationBuilder app) => app
+        .UseWhen(context => context.Request.Path.StartsWithSegments(TracesPath), traces => traces.UseCors(PolicyName))
+        .UseWhen(context => context.Request.Path.StartsWithSegments(WhoAmIPath), whoami => whoami.UseCors(WhoAmIPolicyName));
 
-    private static void Configure(CorsPolicyBuilder policy) => policy
+    private static void Configure(CorsPolicyBuilder policy, string method) => policy
         // Echoing every origin (never "*") keeps Vary: Origin on the answers, so a shared cache
         // never serves one site's answer to another.
         .SetIsOriginAllowed(_ => true)
-        .WithMethods(HttpMethods.Post, HttpMethods.Get)
+        .WithMethods(method)
         .WithHeaders(AllowedHeaders)
         .SetPreflightMaxAge(PreflightMaxAge);
 }
