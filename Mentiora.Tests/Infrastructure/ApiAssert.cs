@@ -33,7 +33,7 @@ public static partial class ApiAssert
     {
         Assert.False(message.Contains('\n') || message.Contains('\r'), $"the message is one line: {message}");
         Assert.True(message == message.Trim(), $"the message has no surrounding whitespace: '{message}'");
-        Assert.True(char.IsUpper(message[0]) && message.EndsWith('.'), $"the message is whole sentences: {message}");
+        Assert.True((char.IsUpper(message[0]) || char.IsDigit(message[0])) && message.EndsWith('.'), $"the message is whole sentences: {message}");
         Assert.True(WhatToDo().IsMatch(message), $"the message says what to do: {message}");
         Assert.DoesNotContain("details", message, StringComparison.OrdinalIgnoreCase);
     }

@@ -115,11 +115,16 @@ public abstract class RefusalMessageTests(IngestionAppFixture fixture) : LeakChe
             return request;
         }
 
-        HttpRequestMessage MintToken(string body, string authorization)
+        HttpRequestMessage MintToken(string body, string authorization, string? origin = null)
         {
             var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/identity-tokens") { Content = new StringContent(body, Encoding.UTF8) };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             request.Headers.TryAddWithoutValidation("Authorization", authorization);
+            if (origin is not null)
+            {
+                request.Headers.Add("Origin", origin);
+            }
+
             return request;
         }
 
@@ -139,7 +144,7 @@ public abstract class RefusalMessageTests(IngestionAppFixture fixture) : LeakChe
             ("expired token", () => Traces(valid, $"Bearer {publishable}", AllowedOrigin, expired), HttpStatusCode.Unauthorized, "identity_token_expired"),
             ("token signed with another secret", () => Traces(valid, $"Bearer {publishable}", AllowedOrigin, wrongSecret), HttpStatusCode.Unauthorized, "identity_token_invalid"),
             ("garbage token", () => Traces(valid, $"Bearer {publishable}", AllowedOrigin, "abc"), HttpStatusCode.Unauthorized, "identity_token_invalid"),
-            ("publishable key minting", () => MintToken("{\"user_id\":\"u\"}", $"Bearer {publishable}"), HttpStatusCode.Forbidden, "insufficient_permissions"),
+            ("publishable key minting", () => MintToken("{\"user_id\":\"u\"}", $"Bearer {publishable}", AllowedOrigin), HttpStatusCode.Forbidden, "insufficient_permissions"),
             ("not JSON", () => Traces("{\"trace_id\": ", bearer), HttpStatusCode.BadRequest, "invalid_json"),
             ("duplicate property", () => Traces("{\"name\": \"a\", \"name\": \"b\"}", bearer), HttpStatusCode.BadRequest, "invalid_json"),
             ("lone surrogate", () => Traces("{\"name\": \"\\ud800\"}", bearer), HttpStatusCode.BadRequest, "invalid_json"),
