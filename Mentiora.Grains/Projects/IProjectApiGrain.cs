@@ -18,4 +18,8 @@ public interface IProjectApiGrain : IGrainWithGuidKey
     /// <summary>Signs an identity token for an end user with the key's signing secret; null when the key is gone.</summary>
     [Alias("MintIdentityToken")]
     Task<MintedIdentityToken?> MintIdentityToken(Guid keyId, Keys.EndUser user, TimeSpan lifetime);
+
+    /// <summary>Describes an authenticated key to its holder (whoami); null when the key is gone.</summary>
+    [Alias("Describe")]
+    Task<ApiKeyDescription?> Describe(Guid keyId);
 }

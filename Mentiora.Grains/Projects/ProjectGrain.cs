@@ -306,6 +306,14 @@ public sealed class ProjectGrain(
         return Task.FromResult<MintedIdentityToken?>(new MintedIdentityToken(token, issuedAt + TimeSpan.FromSeconds(Math.Ceiling(lifetime.TotalSeconds))));
     }
 
+    public Task<ApiKeyDescription?> Describe(Guid keyId)
+    {
+        var stored = Keys.Find(k => k.Id == keyId);
+        return Task.FromResult(stored is null
+            ? null
+            : new ApiKeyDescription(this.GetPrimaryKey(), project.State.Name, stored.Name, stored.Prefix, stored.CreatedAt, stored.LastUsedAt));
+    }
+
     public Task<AuthenticatedApiKey?> Authenticate(string prefix, byte[] keyHash)
     {
         var stored = Keys.Find(k => k.Prefix == prefix);

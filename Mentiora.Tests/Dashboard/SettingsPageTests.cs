@@ -96,6 +96,24 @@ public abstract class SettingsPageTests(DashboardAppFixture fixture) : LeakCheck
     }
 
     [Fact]
+    public async Task TheCreatedKeyDialogShowsCodeThatSendsToThisServerAndTheKeyOnlyOnce()
+    {
+        var browser = fixture.NewVisitor();
+        var projectId = await browser.SignUpAsync();
+
+        var (key, _, created) = await CreateKeyAsync(browser, projectId, "Production");
+        await browser.GetPageAsync(Settings(projectId));
+        var htmx = await browser.PostFormAsync(Handler(projectId, "Create"), new() { ["name"] = "Staging" }, htmx: true);
+        var htmxHtml = await htmx.Content.ReadAsStringAsync();
+
+        SdkSetupExpectations.ShowsCodeForThisServer(created, browser.BaseAddress);
+        SdkSetupExpectations.ShowsCodeForThisServer(htmxHtml, browser.BaseAddress);
+        // The snippets name the environment variable, never the key: it is shown once, in its field.
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(created, System.Text.RegularExpressions.Regex.Escape(key)));
+        Assert.DoesNotContain(DashboardHtml.CodeBlocks(created), block => block.Contains(key, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task HtmxGetsOnlyThePartsThatChanged()
     {
         var browser = fixture.NewVisitor();

@@ -30,6 +30,7 @@ public sealed partial class TracesPageTests(EmbeddedDashboardAppFixture fixture)
         Assert.Contains($"MENTIORA_BASE_URL={browser.BaseAddress.GetLeftPart(UriPartial.Authority)}", html);
         Assert.Contains("@mentiora.ai/sdk", html);
         Assert.Contains("from mentiora import MentioraClient", html);
+        SdkSetupExpectations.ShowsCodeForThisServer(html, browser.BaseAddress);
     }
 
     [Fact]

@@ -588,7 +588,7 @@ public sealed class IdentityTokensTests
         var error = ApiErrors.IdentityTokenInvalid(result.Error);
 
         Assert.Equal(
-            "The identity token was refused: the lifetime is longer than 3600 seconds. Sign it with this key's signing secret (HS256, sub, iat and exp, at most one hour).",
+            "The identity token was refused: the lifetime is longer than 3600 seconds. Sign it on your server with this API key's signing secret (HS256, claims sub, iat and exp at most one hour apart).",
             error.Message);
     }
 

@@ -51,6 +51,25 @@ public sealed class ProjectGrainTests(GrainClusterFixture cluster) : IClassFixtu
     }
 
     [Fact]
+    public async Task AKeyIsDescribedToItsHolderWithItsProjectAndTimesUntilItIsRevoked()
+    {
+        var project = await NewProject();
+        var created = (await project.CreateApiKey(Owner, "Production")).Created!;
+        var unused = await Api(project).Describe(created.Summary.Id);
+        var authenticated = await Api(project).Authenticate(created.Summary.Prefix, ApiKeyMaterial.Hash(created.Key));
+
+        var used = await Api(project).Describe(created.Summary.Id);
+        Assert.True(await project.RevokeApiKey(Owner, created.Summary.Id));
+        var revoked = await Api(project).Describe(created.Summary.Id);
+
+        Assert.NotNull(authenticated);
+        Assert.Equal(new ApiKeyDescription(project.GetPrimaryKey(), "Test project", "Production", created.Summary.Prefix, created.Summary.CreatedAt, null), unused);
+        Assert.NotNull(used!.LastUsedAt);
+        Assert.DoesNotContain(created.Key, used.ToString());
+        Assert.Null(revoked);
+    }
+
+    [Fact]
     public async Task KeyNamesAreOptionalAndLimitedTo100Characters()
     {
         var project = await NewProject();

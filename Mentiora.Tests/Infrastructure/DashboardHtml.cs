@@ -30,6 +30,18 @@ public static class DashboardHtml
     public static IReadOnlyList<string> Errors(string html) =>
         [.. Parse(html).QuerySelectorAll(".field-error, .alert.error").Select(e => e.TextContent.Trim())];
 
+    /// <summary>The text of the code blocks the page shows (or of those inside the element with the given id), entities decoded.</summary>
+    public static IReadOnlyList<string> CodeBlocks(string html, string? within = null)
+    {
+        var document = Parse(html);
+        var scope = within is null ? document.DocumentElement : document.GetElementById(within);
+        return scope is null ? [] : [.. scope.QuerySelectorAll("pre.code-block").Select(e => e.TextContent)];
+    }
+
+    /// <summary>The page's visible text with runs of whitespace collapsed, for sentences that wrap in the markup.</summary>
+    public static string Text(string html) =>
+        string.Join(' ', (Parse(html).Body?.TextContent ?? string.Empty).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+
     private static string? InputValue(string html, string id) =>
         // Cheap test first: most answers that pass through here (every POST) show no dialog at all.
         html.Contains(id, StringComparison.Ordinal) ? Parse(html).GetElementById(id)?.GetAttribute("value") : null;

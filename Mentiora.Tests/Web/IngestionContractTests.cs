@@ -209,6 +209,9 @@ public abstract class IngestionContractTests(IngestionAppFixture fixture) : Leak
         }
 
         Assert.Contains("version 4", (string?)details["trace_id"]);
+        // The SDKs show only the message: it names the first three fields and why, and counts the rest.
+        Assert.Contains("trace_id must be a UUID version 7 (this one is version 4)", (string?)error["message"]);
+        Assert.Contains("and 6 more", (string?)error["message"]);
         Assert.Equal(0, await fixture.CountTracesAsync((string)trace["trace_id"]!));
     }
 

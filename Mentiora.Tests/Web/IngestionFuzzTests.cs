@@ -1147,6 +1147,11 @@ public sealed class IngestionFuzzTests(IngestionFuzzApp app, ITestOutputHelper o
         {
             problems.Add("error.code and error.message must be non-empty strings");
         }
+        else if (message.Contains('\n') || message.Contains('\r') || !message.EndsWith('.'))
+        {
+            // The SDKs print "[code] message" as one log line (DESIGN §3.7).
+            problems.Add($"error.message must be whole sentences on one line: {message}");
+        }
 
         foreach (var (name, value) in error)
         {

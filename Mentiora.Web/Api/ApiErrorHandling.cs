@@ -39,13 +39,13 @@ public static class ApiErrorHandling
 
         context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Mentiora.Api")
             .LogWarning("Answered 503 to {Method} {Path}: {Failure}: {Message}", context.Request.Method, context.Request.Path, failure!.GetType().Name, failure.Message);
-        return ApiErrors.Unavailable("The service is temporarily unavailable; retry shortly. Nothing was stored.").WriteAsync(context.Response);
+        return ApiErrors.Unavailable("The service is briefly unavailable and nothing was stored. Retry in a few seconds.").WriteAsync(context.Response);
     }
 
     private static Task WriteStatusAsync(HttpContext context) => context.Response.StatusCode switch
     {
         StatusCodes.Status404NotFound => ApiErrors.NotFound(context.Request.Path).WriteAsync(context.Response),
-        StatusCodes.Status405MethodNotAllowed => ApiErrors.MethodNotAllowed(context.Request.Method).WriteAsync(context.Response),
+        StatusCodes.Status405MethodNotAllowed => ApiErrors.MethodNotAllowed(context.Request.Method, context.Request.Path).WriteAsync(context.Response),
         _ => Task.CompletedTask,
     };
 }

@@ -5,6 +5,13 @@ namespace Mentiora.Web.Api;
 /// <summary>The errors the ingestion API answers with; codes are a contract with the SDKs.</summary>
 public static class ApiErrors
 {
+    // Every message stands alone on one line and says what to do: the SDKs print only
+    // "[code] message", often in a log far from the request that caused it.
+
+    /// <summary>For a key revoked between its check and the grain call that needed it.</summary>
+    public const string RevokedWhileHandled =
+        "The API key was revoked while this request was handled. Create a new key in Settings → API Keys and set MENTIORA_API_KEY to it.";
+
     public static ApiError MissingApiKey(string message) => new(StatusCodes.Status401Unauthorized, "missing_api_key", message);
 
     public static ApiError InvalidApiKey(string message) => new(StatusCodes.Status401Unauthorized, "invalid_api_key", message);
@@ -12,10 +19,10 @@ public static class ApiErrors
     public static ApiError OriginNotAllowed(string message) => new(StatusCodes.Status403Forbidden, "origin_not_allowed", message);
 
     public static ApiError IdentityTokenExpired() => new(StatusCodes.Status401Unauthorized, "identity_token_expired",
-        "The identity token has expired. Fetch a new one from your server and retry.");
+        "The identity token has expired. Fetch a new one from your server and send the request again.");
 
     public static ApiError IdentityTokenInvalid(IdentityTokenError? error) => new(StatusCodes.Status401Unauthorized, "identity_token_invalid",
-        $"The identity token was refused{(error is null ? string.Empty : $": {IdentityTokenMessages.Describe(error)}")}. Sign it with this key's signing secret (HS256, sub, iat and exp, at most one hour).");
+        $"The identity token was refused{(error is null ? string.Empty : $": {IdentityTokenMessages.Describe(error)}")}. Sign it on your server with this API key's signing secret (HS256, claims sub, iat and exp at most one hour apart).");
 
     public static ApiError InvalidRequest(string message, IReadOnlyDictionary<string, string>? details = null) =>
         new(StatusCodes.Status400BadRequest, "invalid_request", message, details);
@@ -28,7 +35,7 @@ public static class ApiErrors
         new(StatusCodes.Status400BadRequest, "invalid_trace", message, details);
 
     public static ApiError PayloadTooLarge(long limit) =>
-        new(StatusCodes.Status413PayloadTooLarge, "payload_too_large", $"The request body is larger than the limit of {limit} bytes.");
+        new(StatusCodes.Status413PayloadTooLarge, "payload_too_large", $"The request body is larger than this server's limit of {limit} bytes. Send fewer events per batch, or smaller inputs and outputs.");
 
     public static ApiError UnsupportedMediaType(string? contentType) =>
         new(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type",
@@ -39,9 +46,9 @@ public static class ApiErrors
 
     public static ApiError Unavailable(string message) => new(StatusCodes.Status503ServiceUnavailable, "unavailable", message);
 
-    public static ApiError NotFound(string path) => new(StatusCodes.Status404NotFound, "not_found", $"There is no API at {path}.");
+    public static ApiError NotFound(string path) => new(StatusCodes.Status404NotFound, "not_found", $"There is no API at {path}. Check MENTIORA_BASE_URL: traces go to POST /api/v1/traces, and GET /api/v1/whoami checks a key.");
 
-    public static ApiError MethodNotAllowed(string method) => new(StatusCodes.Status405MethodNotAllowed, "method_not_allowed", $"{method} is not supported here.");
+    public static ApiError MethodNotAllowed(string method, string path) => new(StatusCodes.Status405MethodNotAllowed, "method_not_allowed", $"{method} is not supported at {path}. Send traces with POST /api/v1/traces; check a key with GET /api/v1/whoami.");
 
-    public static ApiError Internal() => new(StatusCodes.Status500InternalServerError, "internal_error", "Something went wrong on our side; the request can be retried.");
+    public static ApiError Internal() => new(StatusCodes.Status500InternalServerError, "internal_error", "Something went wrong on the server. Retry the request; if it keeps failing, check the server's log.");
 }

@@ -32,7 +32,7 @@ public sealed class ApiKeyAuthenticationHandler(
 
     private const string BearerScheme = "Bearer";
 
-    private const string HowToSend = "Send 'Authorization: Bearer <your API key>'.";
+    private const string HowToSend = "Send 'Authorization: Bearer <your API key>' (the SDK does when MENTIORA_API_KEY is passed as its API key).";
 
     private const string NotAValidKey =
         "The API key is not valid. It may have been revoked or mistyped; check MENTIORA_API_KEY, or create a new key in Settings → API Keys.";
@@ -44,7 +44,7 @@ public sealed class ApiKeyAuthenticationHandler(
         {
             // Guessing keys from one address gets slow: its requests are refused without looking at the key.
             return Refuse(ApiErrors.RateLimited(
-                "Too many requests with invalid keys came from this address. Wait a minute, then retry with a valid key.", (int)AbuseLimits.Window.TotalSeconds));
+                "Too many requests with invalid API keys came from this address. Wait a minute, then retry with a valid key (check MENTIORA_API_KEY).", (int)AbuseLimits.Window.TotalSeconds));
         }
 
         if (headers.Count == 0)
@@ -55,7 +55,7 @@ public sealed class ApiKeyAuthenticationHandler(
 
         if (headers.Count > 1)
         {
-            return Refuse(ApiErrors.InvalidApiKey($"Send exactly one Authorization header; this request has {headers.Count}."));
+            return Refuse(ApiErrors.InvalidApiKey($"This request has {headers.Count} Authorization headers. Send exactly one: 'Authorization: Bearer <your API key>'."));
         }
 
         var header = headers[0] ?? string.Empty;
@@ -68,7 +68,7 @@ public sealed class ApiKeyAuthenticationHandler(
         var key = header.Length > BearerScheme.Length ? header[(BearerScheme.Length + 1)..] : string.Empty;
         if (string.IsNullOrWhiteSpace(key))
         {
-            return Refuse(ApiErrors.MissingApiKey($"The Authorization header has no key after 'Bearer'. {HowToSend}"));
+            return Refuse(ApiErrors.MissingApiKey($"The Authorization header has no key after 'Bearer'; MENTIORA_API_KEY may be empty or unset. {HowToSend}"));
         }
 
         if (key.Any(char.IsWhiteSpace))
@@ -91,7 +91,7 @@ public sealed class ApiKeyAuthenticationHandler(
         if (!ApiKeyMaterial.LooksLikeSecretKey(key))
         {
             return Refuse(ApiErrors.InvalidApiKey(
-                $"The API key is malformed: a Mentiora API key is {ApiKeyMaterial.KeyLength} characters of letters, digits, '-' and '_'; this one has {key.Length}."));
+                $"The API key is malformed: a Mentiora API key is {ApiKeyMaterial.KeyLength} characters of letters, digits, '-' and '_', and this one has {key.Length}. Set MENTIORA_API_KEY to the whole key shown when it was created."));
         }
 
         var prefix = ApiKeyMaterial.PrefixOf(key);
@@ -182,7 +182,7 @@ public sealed class ApiKeyAuthenticationHandler(
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var error = Context.Items[typeof(ApiError)] as ApiError
-            ?? ApiErrors.MissingApiKey($"This API needs an API key. {HowToSend}");
+            ?? ApiErrors.MissingApiKey($"No API key was sent. {HowToSend}");
         await error.WriteAsync(Response);
     }
 

@@ -40,9 +40,9 @@ public sealed class IdentityTokensController(IGrainFactory grains, GrainCallRetr
         {
             document = JsonDocument.Parse(body.WrittenMemory, new JsonDocumentOptions { AllowDuplicateProperties = false });
         }
-        catch (JsonException e)
+        catch (JsonException)
         {
-            return ApiErrors.InvalidJson($"The body is not valid JSON: {e.Message}").ToResult();
+            return ApiErrors.InvalidJson($"The request body is not valid JSON. Send a JSON object like {{\"user_id\": \"user-123\"}}.").ToResult();
         }
 
         using (document)
@@ -50,7 +50,7 @@ public sealed class IdentityTokensController(IGrainFactory grains, GrainCallRetr
             var (user, ttl, problems) = Read(document.RootElement);
             if (problems.Count > 0)
             {
-                return ApiErrors.InvalidRequest($"The request is invalid: check {string.Join(", ", problems.Keys)}.", problems).ToResult();
+                return ApiErrors.InvalidRequest($"The identity token request is invalid: {FieldProblems.Summarize(problems)}. Fix it and send it again.", problems).ToResult();
             }
 
             var key = User.ApiKey();
@@ -58,7 +58,7 @@ public sealed class IdentityTokensController(IGrainFactory grains, GrainCallRetr
             var minted = await retry.CallAsync("project", () => grains.GetGrain<IProjectApiGrain>(key.ProjectId).MintIdentityToken(key.KeyId, user!, TimeSpan.FromSeconds(ttl)));
             if (minted is null)
             {
-                return ApiErrors.InvalidApiKey("The API key was revoked while the request was handled.").ToResult();
+                return ApiErrors.InvalidApiKey(ApiErrors.RevokedWhileHandled).ToResult();
             }
 
             return Ok(new IdentityTokenMinted(minted.Token, minted.ExpiresAt));

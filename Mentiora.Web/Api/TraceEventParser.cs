@@ -36,7 +36,7 @@ public static class TraceEventParser
         // The parser does not check bytes inside strings; stored text must be exactly what was sent.
         if (!System.Text.Unicode.Utf8.IsValid(body.Span))
         {
-            return (null, ApiErrors.InvalidJson("The body is not valid UTF-8. Send JSON encoded as UTF-8."));
+            return (null, ApiErrors.InvalidJson("The request body is not valid UTF-8. Send the trace as JSON encoded in UTF-8."));
         }
 
         JsonDocument document;
@@ -46,19 +46,19 @@ public static class TraceEventParser
         }
         catch (JsonException e)
         {
-            return (null, ApiErrors.InvalidJson($"The body is not valid JSON: {e.Message}"));
+            return (null, ApiErrors.InvalidJson($"The request body is not valid JSON ({OneLine(e.Message)}). Send one trace event as a JSON object, or an array of them."));
         }
         catch (InvalidOperationException)
         {
             // Comparing property names for duplicates decodes them; an unpaired surrogate escape in one ends up here.
-            return (null, ApiErrors.InvalidJson("The body contains a \\u escape that is not valid Unicode (an unpaired surrogate)."));
+            return (null, ApiErrors.InvalidJson(UnpairedSurrogate));
         }
 
         using (document)
         {
             if (HasUnpairedSurrogate(body.Span))
             {
-                return (null, ApiErrors.InvalidJson("The body contains a \\u escape that is not valid Unicode (an unpaired surrogate)."));
+                return (null, ApiErrors.InvalidJson(UnpairedSurrogate));
             }
 
             var root = document.RootElement;
@@ -66,7 +66,7 @@ public static class TraceEventParser
             {
                 JsonValueKind.Object => ParseOne(root, Encoding.UTF8.GetString(body.Span)),
                 JsonValueKind.Array => ParseBatch(root),
-                _ => (null, ApiErrors.InvalidTrace($"The body must be a trace event (a JSON object) or an array of them; got {Describe(root.ValueKind)}.")),
+                _ => (null, ApiErrors.InvalidTrace($"The request body is {Describe(root.ValueKind)}, not a trace event. Send one trace event as a JSON object, or an array of them.")),
             };
         }
     }
@@ -76,7 +76,7 @@ public static class TraceEventParser
         var (trace, problems) = new Reader(root).Read(json);
         return trace is not null
             ? ([trace], null)
-            : (null, ApiErrors.InvalidTrace($"The trace event is invalid: check {string.Join(", ", problems.Keys)}.", problems));
+            : (null, ApiErrors.InvalidTrace($"The trace event is invalid: {FieldProblems.Summarize(problems)}. Fix it and send it again; nothing was stored.", problems));
     }
 
     private static (IReadOnlyList<TraceEvent>?, ApiError?) ParseBatch(JsonElement root)
@@ -84,7 +84,7 @@ public static class TraceEventParser
         var count = root.GetArrayLength();
         if (count is 0 or > MaxBatchEvents)
         {
-            return (null, ApiErrors.InvalidTrace($"A batch holds 1 to {MaxBatchEvents} trace events; this one has {count}."));
+            return (null, ApiErrors.InvalidTrace($"A batch holds 1 to {MaxBatchEvents} trace events; this one has {count}. Send the events in batches of at most {MaxBatchEvents}."));
         }
 
         // Every event is checked before any is stored: a batch is stored whole or not at all.
@@ -121,8 +121,14 @@ public static class TraceEventParser
 
         return badEvents == 0
             ? (events, null)
-            : (null, ApiErrors.InvalidTrace($"{badEvents} of {count} trace events are invalid; nothing was stored. See details, by event index.", problems));
+            : (null, ApiErrors.InvalidTrace($"{badEvents} of {count} trace events are invalid: {FieldProblems.Summarize(problems)}. Fix them and send the batch again; nothing was stored.", problems));
     }
+
+    private const string UnpairedSurrogate =
+        "The request body contains a \\u escape that is not valid Unicode (an unpaired surrogate). Escape characters outside the Basic Multilingual Plane as a pair, or send them as UTF-8.";
+
+    // The JSON reader's messages end with a position ("LineNumber: 0 | BytePositionInLine: 3."); they fit in parentheses on one line.
+    private static string OneLine(string message) => string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Trim().TrimEnd('.');
 
     private static bool HasUnpairedSurrogate(ReadOnlySpan<byte> json)
     {

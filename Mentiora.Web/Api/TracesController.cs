@@ -57,9 +57,9 @@ public sealed partial class TracesController(
                     ? Accepted(TraceBatchAccepted.For(events))
                     : Accepted(new TraceAccepted(true, events[0].TraceId, events[0].SpanId));
             case TraceWriteOutcome.QueueFull:
-                return Refuse(ApiErrors.Unavailable("The server is busy storing other traces; retry shortly. Nothing was stored."));
+                return Refuse(ApiErrors.Unavailable("The server is busy storing other traces and nothing was stored. Retry in a few seconds."));
             default:
-                return Refuse(ApiErrors.Unavailable("Storage is unavailable right now; retry shortly. Nothing was stored."));
+                return Refuse(ApiErrors.Unavailable("Trace storage is unavailable right now and nothing was stored. Retry in a few seconds."));
         }
     }
 

@@ -25,7 +25,7 @@ public static partial class KeyRateLimit
         return services.AddRateLimiter(options =>
         {
             options.AddPolicy(PolicyName, context => Partition(context, perWindow));
-            options.OnRejected = RefuseAsync;
+            options.OnRejected = (rejected, cancellationToken) => RefuseAsync(rejected, perWindow, cancellationToken);
         });
     }
 
@@ -46,7 +46,7 @@ public static partial class KeyRateLimit
         });
     }
 
-    private static async ValueTask RefuseAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
+    private static async ValueTask RefuseAsync(OnRejectedContext rejected, int perWindow, CancellationToken cancellationToken)
     {
         // The limiter knows when the bucket next refills; its window is the fallback, rounded up
         // because Retry-After counts whole seconds and an early retry would only be refused again.
@@ -54,7 +54,7 @@ public static partial class KeyRateLimit
         var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
         var context = rejected.HttpContext;
         var key = ApiKeyClaims.From(context.User);
-        var error = ApiErrors.RateLimited("This key is sending more traces per second than its limit; retry shortly.", seconds);
+        var error = ApiErrors.RateLimited($"This API key sent more than {perWindow} requests in one second, its limit on this server. Wait {seconds} s (Retry-After), then send again; the SDKs do so by themselves.", seconds);
         LogRefused(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(TracesController)), error.Code, error.Status, key?.ProjectId, key?.KeyPrefix);
         await error.WriteAsync(context.Response);
     }
