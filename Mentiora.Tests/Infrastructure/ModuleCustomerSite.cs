@@ -39,6 +39,15 @@ public sealed class ModuleCustomerSite : IAsyncDisposable
     /// <summary>When the stand-in trace endpoint was called, in order.</summary>
     public IReadOnlyList<DateTimeOffset> StandInRequests => [.. _standInRequests];
 
+    /// <summary>Forgets what earlier tests scripted and counted.</summary>
+    public void Reset()
+    {
+        _scripted.Clear();
+        _standInRequests.Clear();
+        Volatile.Write(ref _expiredTokensToServe, 0);
+        Volatile.Write(ref _tokensServed, 0);
+    }
+
     /// <summary>The next <paramref name="count"/> tokens the server hands out expired ten minutes ago (<see cref="int.MaxValue"/>: all of them).</summary>
     public void ServeExpiredTokens(int count) => Volatile.Write(ref _expiredTokensToServe, count);
 
