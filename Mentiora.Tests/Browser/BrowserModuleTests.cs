@@ -57,6 +57,21 @@ public sealed class BrowserModuleTests(BrowserFixture browser, BrowserModuleFixt
     }
 
     [Fact]
+    public async Task TracesSentTogetherWithAnExpiredTokenShareOneRefresh()
+    {
+        var (page, posts) = await OpenSiteAsync();
+        _site.ServeExpiredTokens(1);
+        var traces = new System.Text.Json.Nodes.JsonArray(TraceEvents.Valid(), TraceEvents.Valid());
+
+        var results = await page.EvaluateAsync<JsonElement>(
+            "json => Promise.all(JSON.parse(json).map(trace => window.sendTrace(trace)))", traces.ToJsonString());
+
+        Assert.All(results.EnumerateArray(), result => Assert.True(result.GetProperty("ok").GetBoolean(), result.ToString()));
+        Assert.Equal(2, _site.TokensServed);
+        Assert.Equal(4, posts.Count);
+    }
+
+    [Fact]
     public async Task ATokenEndpointThatKeepsHandingOutExpiredTokensGetsOneRefreshAndThePageTheReason()
     {
         var (page, posts) = await OpenSiteAsync();
