@@ -5,6 +5,7 @@ using Mentiora.Web.Api;
 using Mentiora.Web.Configuration;
 using Mentiora.Web.Operations;
 using Mentiora.Web.Pages;
+using Mentiora.Web.Sdk;
 using Mentiora.Web.Security;
 using Mentiora.Web.Storage;
 using Mentiora.Web.Traces;
@@ -145,6 +146,7 @@ builder.Services.AddAuthorization(o =>
 });
 builder.Services.AddControllers();
 builder.Services.AddIngestionCors();
+builder.Services.AddBrowserSdkFile();
 
 // htmx sends the antiforgery token in this header (from a meta tag); plain forms send the hidden field.
 builder.Services.AddAntiforgery(o =>

@@ -53,5 +53,8 @@ public static class IngestionCors
         .SetIsOriginAllowed(_ => true)
         .WithMethods(method)
         .WithHeaders(AllowedHeaders)
+        // A page may read only a few response headers unless told; /sdk/mentiora-browser.js waits
+        // as long as a 429's Retry-After says, like the SDKs.
+        .WithExposedHeaders(HeaderNames.RetryAfter)
         .SetPreflightMaxAge(PreflightMaxAge);
 }
