@@ -31,6 +31,7 @@ public sealed class ProjectGrain(
     // Unprotected signing keys, kept only in memory: unprotecting on every browser request would cost more than the check.
     private readonly Dictionary<Guid, byte[]> _signingKeys = [];
     private IGrainTimer? _lastUsedFlush;
+    // Last-used times or blocked-origin counts changed since the last write; both are stored by the same flush.
     private bool _lastUsedUnsaved;
 
     private List<StoredApiKey> Keys => project.State.ApiKeys;
