@@ -43,4 +43,16 @@ public interface IProjectDashboardGrain : IGrainWithGuidKey
     /// <summary>Removes one of the key's allowed origins.</summary>
     [Alias("RemoveAllowedOrigin")]
     Task<OriginChange> RemoveAllowedOrigin(string actor, Guid keyId, string origin);
+
+    /// <summary>One key's origin settings for the Allowed origins dialog: report-only and the origins refused lately; null when not found.</summary>
+    [Alias("GetKeyOrigins")]
+    Task<KeyOrigins?> GetKeyOrigins(string actor, Guid keyId);
+
+    /// <summary>Switches report-only mode, in which origins that are not allowed are accepted and recorded instead of refused.</summary>
+    [Alias("SetReportOnly")]
+    Task<OriginChangeOutcome> SetReportOnly(string actor, Guid keyId, bool reportOnly);
+
+    /// <summary>Says whether a browser on the origin would be accepted with the key and by which rule; changes nothing.</summary>
+    [Alias("TestOrigin")]
+    Task<OriginTest> TestOrigin(string actor, Guid keyId, string origin);
 }

@@ -1,10 +1,10 @@
 namespace Mentiora.Grains.Projects;
 
-/// <summary>Whether an allowed origin was added or removed, and why not.</summary>
+/// <summary>Whether a key's allowed origins (or its report-only switch) changed, and why not.</summary>
 [GenerateSerializer, Alias("Mentiora.OriginChangeOutcome")]
 public enum OriginChangeOutcome
 {
-    /// <summary>The origin list changed.</summary>
+    /// <summary>The origin list or the switch changed.</summary>
     Done,
 
     /// <summary>The project, the key or the membership does not exist.</summary>
@@ -13,7 +13,7 @@ public enum OriginChangeOutcome
     /// <summary>The text is not a valid origin; the result says why.</summary>
     Invalid,
 
-    /// <summary>The key already allows this origin (or no longer has it, when removing).</summary>
+    /// <summary>The key already allows this origin (or no longer has it, when removing; or the switch is already so).</summary>
     Unchanged,
 
     /// <summary>The key has the most origins it may have.</summary>

@@ -31,6 +31,7 @@ public sealed class ProjectGrain(
     // Unprotected signing keys, kept only in memory: unprotecting on every browser request would cost more than the check.
     private readonly Dictionary<Guid, byte[]> _signingKeys = [];
     private IGrainTimer? _lastUsedFlush;
+    // Last-used times or blocked-origin counts changed since the last write; both are stored by the same flush.
     private bool _lastUsedUnsaved;
 
     private List<StoredApiKey> Keys => project.State.ApiKeys;
@@ -257,6 +258,74 @@ public sealed class ProjectGrain(
         return new OriginChange(OriginChangeOutcome.Done, origin, null);
     }
 
+    public Task<KeyOrigins?> GetKeyOrigins(string actor, Guid keyId)
+    {
+        var stored = IsMember(actor) ? Keys.Find(k => k.Id == keyId) : null;
+        if (stored is null)
+        {
+            return Task.FromResult<KeyOrigins?>(null);
+        }
+
+        // An origin allowed since it was refused is no longer a problem to show.
+        var blocked = BlockedOriginLog.Recent(stored.BlockedOrigins, clock.GetUtcNow())
+            .Where(b => !IsAccepted(stored.AllowedOrigins, b.Origin))
+            .ToArray();
+        return Task.FromResult<KeyOrigins?>(new KeyOrigins(Summarize(stored), stored.ReportOnly, blocked));
+    }
+
+    public async Task<OriginChangeOutcome> SetReportOnly(string actor, Guid keyId, bool reportOnly)
+    {
+        var stored = IsMember(actor) ? Keys.Find(k => k.Id == keyId) : null;
+        if (stored is null)
+        {
+            return OriginChangeOutcome.NotFound;
+        }
+
+        if (stored.ReportOnly == reportOnly)
+        {
+            return OriginChangeOutcome.Unchanged;
+        }
+
+        stored.ReportOnly = reportOnly;
+        await SaveOrUndo(() => stored.ReportOnly = !reportOnly);
+        return OriginChangeOutcome.Done;
+    }
+
+    public Task<OriginTest> TestOrigin(string actor, Guid keyId, string origin)
+    {
+        var stored = IsMember(actor) ? Keys.Find(k => k.Id == keyId) : null;
+        if (stored is null)
+        {
+            return Answer(OriginTestOutcome.NotFound, null, null, null);
+        }
+
+        // Read the way an origin is saved (so a pasted trailing slash or upper case is forgiven), then
+        // compared as the browser's normalised Origin header would be on the hot path.
+        if (!AllowedOrigin.TryParse(origin, out var parsed, out var error))
+        {
+            return Answer(OriginTestOutcome.Invalid, null, null, error);
+        }
+
+        var normalized = parsed.ToString();
+        if (parsed.IsWildcard)
+        {
+            return Answer(OriginTestOutcome.Pattern, normalized, null, null);
+        }
+
+        if (stored.AllowedOrigins.Contains(normalized))
+        {
+            return Answer(OriginTestOutcome.MatchesExactly, normalized, normalized, null);
+        }
+
+        var wildcard = stored.AllowedOrigins.Find(allowed => AllowedOrigin.Accepts(allowed, normalized));
+        return wildcard is not null ? Answer(OriginTestOutcome.MatchesWildcard, normalized, wildcard, null)
+            : stored.ReportOnly ? Answer(OriginTestOutcome.AcceptedByReportOnly, normalized, null, null)
+            : Answer(OriginTestOutcome.NotAllowed, normalized, null, null);
+
+        static Task<OriginTest> Answer(OriginTestOutcome outcome, string? normalized, string? rule, OriginError? error) =>
+            Task.FromResult(new OriginTest(outcome, normalized, rule, error));
+    }
+
     public Task<BrowserAuthentication> AuthenticateBrowser(string publishableKey, string? origin, string? identityToken)
     {
         var stored = Keys.Find(k => k.PublishableKey == publishableKey);
@@ -267,7 +336,12 @@ public sealed class ProjectGrain(
 
         if (!IsAccepted(stored.AllowedOrigins, origin))
         {
-            return Refuse(BrowserAuthenticationOutcome.OriginNotAllowed, null);
+            // Report-only lets a team switch browser mode on and see which origins it would refuse before it does.
+            NoteBlockedOrigin(stored, origin);
+            if (!stored.ReportOnly)
+            {
+                return Refuse(BrowserAuthenticationOutcome.OriginNotAllowed, null);
+            }
         }
 
         EndUser? user = null;
@@ -389,11 +463,29 @@ public sealed class ProjectGrain(
     private AuthenticatedApiKey MarkUsed(StoredApiKey stored)
     {
         stored.LastUsedAt = clock.GetUtcNow();
+        FlushLater();
+        return new AuthenticatedApiKey(this.GetPrimaryKey(), stored.Id, stored.Prefix);
+    }
+
+    // Counted in memory like last-used times, and stored with them, so a refused request costs no database write.
+    private void NoteBlockedOrigin(StoredApiKey stored, string? origin)
+    {
+        // Browsers send short origins; anything longer (or none) came from a script and is not worth a slot.
+        if (string.IsNullOrEmpty(origin) || origin.Length > AllowedOrigin.MaxLength)
+        {
+            return;
+        }
+
+        BlockedOriginLog.Record(stored.BlockedOrigins, origin, clock.GetUtcNow(), letThrough: stored.ReportOnly);
+        FlushLater();
+    }
+
+    private void FlushLater()
+    {
         _lastUsedUnsaved = true;
         _lastUsedFlush ??= this.RegisterGrainTimer(
             FlushLastUsed,
             new GrainTimerCreationOptions(LastUsedFlushInterval, LastUsedFlushInterval) { KeepAlive = false });
-        return new AuthenticatedApiKey(this.GetPrimaryKey(), stored.Id, stored.Prefix);
     }
 
     // Origins are saved only in their normalised form (AddOrigin), so a browser request compares strings.

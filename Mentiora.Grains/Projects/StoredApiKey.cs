@@ -30,4 +30,10 @@ public sealed class StoredApiKey
 
     /// <summary>When the key last authenticated a request; null until then.</summary>
     [Id(8)] public DateTimeOffset? LastUsedAt { get; set; }
+
+    /// <summary>When true, browser requests from origins that are not allowed are accepted and recorded instead of refused.</summary>
+    [Id(20)] public bool ReportOnly { get; set; }
+
+    /// <summary>Origins the allowed origins did not accept lately (see <see cref="BlockedOriginLog"/>); written with the last-used times.</summary>
+    [Id(21)] public List<BlockedOrigin> BlockedOrigins { get; set; } = [];
 }

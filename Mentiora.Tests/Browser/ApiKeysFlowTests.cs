@@ -135,12 +135,12 @@ public sealed class ApiKeysFlowTests(BrowserFixture browser) : IClassFixture<Bro
         await origin.FillAsync("https://app.example.com/checkout");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Add origin" }).ClickAsync();
         await Expect(dialog.GetByRole(AriaRole.Alert)).ToContainTextAsync("path");
-        await Expect(dialog.GetByRole(AriaRole.List, new() { Name = "Origins" })).ToContainTextAsync("No origins yet");
+        await Expect(dialog.GetByRole(AriaRole.List, new() { Name = "Origins", Exact = true })).ToContainTextAsync("No origins yet");
 
         // Case and the default port are normalised, and the normalised form is shown back.
         await origin.FillAsync("HTTPS://App.Example.COM:443");
         await origin.PressAsync("Enter");
-        var origins = dialog.GetByRole(AriaRole.List, new() { Name = "Origins" });
+        var origins = dialog.GetByRole(AriaRole.List, new() { Name = "Origins", Exact = true });
         await Expect(origins).ToContainTextAsync("https://app.example.com");
         await Expect(dialog.GetByRole(AriaRole.Status)).ToContainTextAsync("Added https://app.example.com.");
         await origin.FillAsync("https://*.example.org");
@@ -156,7 +156,7 @@ public sealed class ApiKeysFlowTests(BrowserFixture browser) : IClassFixture<Bro
         // Reopening shows what is stored.
         await dialog.GetByRole(AriaRole.Link, new() { Name = "Done" }).ClickAsync();
         await row.GetByRole(AriaRole.Button, new() { Name = "Allowed origins" }).ClickAsync();
-        await Expect(_page.GetByRole(AriaRole.Dialog, new() { Name = "Allowed origins" }).GetByRole(AriaRole.List, new() { Name = "Origins" }))
+        await Expect(_page.GetByRole(AriaRole.Dialog, new() { Name = "Allowed origins" }).GetByRole(AriaRole.List, new() { Name = "Origins", Exact = true }))
             .ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\s*https://\*\.example\.org\s*Remove\s*$"));
     }
 

@@ -23,6 +23,7 @@ public sealed partial class AuthorizationMatrixTests(EmbeddedDashboardAppFixture
         ("settings", "POST", "Revoke", key => new() { ["keyId"] = key.ToString() }),
         ("settings", "POST", "AddOrigin", key => new() { ["keyId"] = key.ToString(), ["origin"] = "https://evil.example.com" }),
         ("settings", "POST", "RemoveOrigin", key => new() { ["keyId"] = key.ToString(), ["origin"] = "https://app.example.com" }),
+        ("settings", "POST", "ReportOnly", key => new() { ["keyId"] = key.ToString(), ["reportOnly"] = "true" }),
         ("settings", "POST", "AddMember", _ => new() { ["email"] = "intruder@example.com" }),
         ("settings", "POST", "RemoveMember", _ => new() { ["member"] = "someone@example.com" }),
         ("traces", "GET", null, _ => []),
@@ -66,7 +67,8 @@ public sealed partial class AuthorizationMatrixTests(EmbeddedDashboardAppFixture
         await removed.GetPageAsync(settings);
         await owner.PostFormAsync($"{settings}?handler=RemoveMember", new() { ["member"] = removedEmail });
 
-        var before = await owner.GetPageAsync(settings);
+        // With the key's Allowed origins dialog open, so its report-only switch is compared too.
+        var before = await owner.GetPageAsync($"{settings}?origins={keyId}");
         foreach (var (who, visitor, expected) in new[]
                  {
                      ("anonymous", anonymous, HttpStatusCode.Redirect),
@@ -100,7 +102,7 @@ public sealed partial class AuthorizationMatrixTests(EmbeddedDashboardAppFixture
         }
 
         // Nothing changed: same keys, names, origins and members.
-        Assert.Equal(Normalize(before), Normalize(await owner.GetPageAsync(settings)));
+        Assert.Equal(Normalize(before), Normalize(await owner.GetPageAsync($"{settings}?origins={keyId}")));
         Assert.Equal(HttpStatusCode.Accepted, (await owner.Http.SendAsync(TraceEvents.Post(TraceEvents.Valid(), key))).StatusCode);
     }
 

@@ -12,6 +12,9 @@ public sealed class GrainClusterFixture : IAsyncLifetime
 
     public IGrainFactory Grains => _cluster!.Client;
 
+    /// <summary>The grains' clock; a test class that moves it has this fixture to itself.</summary>
+    public AdjustableClock Clock { get; } = new();
+
     /// <summary>The silo's services, for tests that lay out storage the way an earlier version left it.</summary>
     public IServiceProvider SiloServices => _cluster!.Silos[0].ServiceProvider;
 
@@ -22,7 +25,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
         {
             silo.AddMemoryGrainStorage(StorageNames.Grains);
             silo.Services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
-            silo.Services.AddSingleton(TimeProvider.System);
+            silo.Services.AddSingleton<TimeProvider>(Clock);
 
             // Keys created here are in memory only, but the ledger must know them: any other app's
             // database, logs or pages holding one would be a leak just the same.

@@ -151,6 +151,28 @@ public abstract class BrowserModeApiTests(IngestionAppFixture fixture) : LeakChe
     }
 
     [Fact]
+    public async Task InReportOnlyAnOriginThatIsNotAllowedIsAcceptedWithCorsHeadersAndListed()
+    {
+        const string shop = "https://shop.example.net";
+        var (project, key) = await BrowserKeyAsync(AllowedOrigin);
+        var refusedTrace = TraceEvents.Valid();
+
+        var refused = await Client.SendAsync(FromBrowser(refusedTrace, key.Summary.PublishableKey, shop));
+        await ApiAssert.Error(refused, HttpStatusCode.Forbidden, "origin_not_allowed");
+        Assert.Equal(OriginChangeOutcome.Done, await project.SetReportOnly(MentioraApp.Owner, key.Summary.Id, true));
+        var trace = TraceEvents.Valid();
+        var accepted = await Client.SendAsync(FromBrowser(trace, key.Summary.PublishableKey, shop));
+
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.Equal(shop, accepted.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.Contains("Origin", accepted.Headers.Vary);
+        Assert.Equal(key.Summary.Id.ToString(), (await fixture.StoredTraceAsync((string)trace["span_id"]!))["key_id"]);
+        Assert.Equal(0, await fixture.CountTracesAsync((string)refusedTrace["trace_id"]!));
+        var blocked = Assert.Single((await project.GetKeyOrigins(MentioraApp.Owner, key.Summary.Id))!.BlockedOrigins);
+        Assert.Equal((shop, 2, true), (blocked.Origin, blocked.Count, blocked.LastLetThrough));
+    }
+
+    [Fact]
     public async Task AValidIdentityTokenRecordsTheEndUserWithTheTrace()
     {
         var (_, key) = await BrowserKeyAsync(AllowedOrigin);

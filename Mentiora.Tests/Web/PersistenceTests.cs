@@ -143,6 +143,39 @@ public abstract class PersistenceTests(StorageMode mode)
             ("n0", BitConverter.ToInt64(bytes, 0)), ("n1", BitConverter.ToInt64(bytes, 8)));
         return Convert.ToInt64(Assert.Single(versions), CultureInfo.InvariantCulture);
     }
+
+    [Fact]
+    public async Task ReportOnlyAndTheBlockedOriginsSurviveARestart()
+    {
+        const string shop = "https://shop.example.net";
+        var storage = await TestStorage.NewAsync(mode);
+        var projectId = Guid.NewGuid();
+        CreatedApiKey key;
+        await using (var app = new MentioraApp(storage))
+        {
+            var client = app.Start();
+            var project = await app.NewProjectAsync(projectId);
+            key = (await project.CreateApiKey(MentioraApp.Owner, "Web")).Created!;
+            await project.SetReportOnly(MentioraApp.Owner, key.Summary.Id, true);
+            for (var i = 0; i < 2; i++)
+            {
+                using var trace = TraceEvents.Post(TraceEvents.Valid(), key.Summary.PublishableKey);
+                trace.Headers.Add("Origin", shop);
+                Assert.Equal(HttpStatusCode.Accepted, (await client.SendAsync(trace)).StatusCode);
+            }
+        }
+
+        await using (var app = new MentioraApp(storage))
+        {
+            app.Start();
+
+            // Counted in memory after the last write; a graceful stop stores them, like last-used times.
+            var origins = (await app.Grains.GetGrain<IProjectDashboardGrain>(projectId).GetKeyOrigins(MentioraApp.Owner, key.Summary.Id))!;
+            Assert.True(origins.ReportOnly);
+            var blocked = Assert.Single(origins.BlockedOrigins);
+            Assert.Equal((shop, 2, true), (blocked.Origin, blocked.Count, blocked.LastLetThrough));
+        }
+    }
 }
 
 public sealed class PersistenceOnEmbeddedStorage() : PersistenceTests(StorageMode.Embedded)

@@ -64,4 +64,37 @@ public static class OriginMessages
         ArgumentNullException.ThrowIfNull(change);
         return added ? $"Added {change.Origin}." : $"Removed {change.Origin}.";
     }
+
+    /// <summary>What Test an origin answers, or null when the key is gone.</summary>
+    public static OriginTestAnswer? Tested(OriginTest test)
+    {
+        ArgumentNullException.ThrowIfNull(test);
+        return test.Outcome switch
+        {
+            OriginTestOutcome.NotFound => null,
+            OriginTestOutcome.Invalid => new("A browser never sends this as an origin: " + Describe(test.Error!), false),
+            OriginTestOutcome.Pattern => new(
+                $"{test.Origin} is a wildcard rule, but a browser always sends one exact origin; test one, like https://app.example.com.", false),
+            OriginTestOutcome.MatchesExactly => new($"{test.Origin} would be accepted: it is one of this key's allowed origins.", true),
+            OriginTestOutcome.MatchesWildcard => new($"{test.Origin} would be accepted: the allowed origin {test.MatchedRule} covers it.", true),
+            OriginTestOutcome.NotAllowed => new(
+                $"{test.Origin} would be refused (origin_not_allowed): none of this key's allowed origins covers it. Add it, or a wildcard that covers it.", false),
+            OriginTestOutcome.AcceptedByReportOnly => new(
+                $"{test.Origin} would be accepted only because Report only is on: none of this key's allowed origins covers it, so it is refused once Report only is off.", true),
+            _ => throw new ArgumentOutOfRangeException(nameof(test), test.Outcome, null),
+        };
+    }
+
+    /// <summary>What the dialog confirms after report-only was switched.</summary>
+    public static string ReportOnlySwitched(bool reportOnly) => reportOnly
+        ? "Report only is on: requests from origins that are not allowed are accepted and listed under Blocked origins."
+        : "Report only is off: requests from origins that are not allowed are refused.";
+
+    /// <summary>How a blocked origin's requests are summed up in its list entry.</summary>
+    public static string BlockedCount(BlockedOriginSummary blocked)
+    {
+        ArgumentNullException.ThrowIfNull(blocked);
+        var requests = blocked.Count == 1 ? "1 request" : $"{blocked.Count} requests";
+        return blocked.LastLetThrough ? $"{requests}, the last let through by Report only" : $"{requests} refused";
+    }
 }

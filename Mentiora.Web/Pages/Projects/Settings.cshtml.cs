@@ -33,6 +33,10 @@ public sealed class SettingsModel(IGrainFactory grains, TimeProvider clock) : Pa
     [BindProperty(SupportsGet = true, Name = "origins")]
     public Guid? OriginsKeyId { get; set; }
 
+    /// <summary>Without JavaScript, the origin typed into Test an origin.</summary>
+    [BindProperty(SupportsGet = true, Name = "test")]
+    public string? TestedOrigin { get; set; }
+
     [Display(Name = "Email")]
     public string? MemberEmail { get; set; }
 
@@ -77,19 +81,38 @@ public sealed class SettingsModel(IGrainFactory grains, TimeProvider clock) : Pa
             return NotFound();
         }
 
-        if (OriginsKeyId is { } keyId && Project.ApiKeys.FirstOrDefault(k => k.Id == keyId) is { } key)
+        if (OriginsKeyId is { } keyId)
         {
-            Origins = new OriginsView(key, BaseUrl);
+            Origins = await LoadOriginsAsync(keyId, test: TestedOrigin);
         }
 
         return Page();
     }
 
-    /// <summary>The Allowed origins dialog's content, fetched by the page script when the globe icon is clicked.</summary>
-    public async Task<IActionResult> OnGetOriginsAsync(Guid keyId) =>
-        await LoadAsync() && Project.ApiKeys.FirstOrDefault(k => k.Id == keyId) is { } key
-            ? Partial("_OriginsDialog", new OriginsView(key, BaseUrl))
+    /// <summary>
+    /// The Allowed origins dialog's content, fetched by the page script when the globe icon is
+    /// clicked, and by Test an origin (a GET: testing changes nothing).
+    /// </summary>
+    public async Task<IActionResult> OnGetOriginsAsync(Guid keyId, string? test) =>
+        await LoadOriginsAsync(keyId, test: test) is { } origins ? Partial("_OriginsDialog", origins) : NotFound();
+
+    public async Task<IActionResult> OnPostReportOnlyAsync(Guid keyId, bool reportOnly)
+    {
+        var outcome = await ThisProject.SetReportOnly(Actor, keyId, reportOnly);
+        if (outcome == OriginChangeOutcome.NotFound)
+        {
+            return NotFound();
+        }
+
+        if (!IsHtmx)
+        {
+            return RedirectToPage(new { projectId = ProjectId, origins = keyId });
+        }
+
+        return await LoadOriginsAsync(keyId, notice: OriginMessages.ReportOnlySwitched(reportOnly)) is { } origins
+            ? Partial("_OriginsDialog", origins)
             : NotFound();
+    }
 
     public async Task<IActionResult> OnPostAddOriginAsync(Guid keyId, string? origin)
     {
@@ -193,8 +216,7 @@ public sealed class SettingsModel(IGrainFactory grains, TimeProvider clock) : Pa
 
     private async Task<IActionResult> OriginsResultAsync(Guid keyId, OriginChange change, string? input, bool added)
     {
-        if (change.Outcome == OriginChangeOutcome.NotFound || !await LoadAsync()
-            || Project.ApiKeys.FirstOrDefault(k => k.Id == keyId) is not { } key)
+        if (change.Outcome == OriginChangeOutcome.NotFound)
         {
             return NotFound();
         }
@@ -206,7 +228,12 @@ public sealed class SettingsModel(IGrainFactory grains, TimeProvider clock) : Pa
 
         var failed = change.Outcome != OriginChangeOutcome.Done;
         OriginsKeyId = keyId;
-        Origins = new OriginsView(key, BaseUrl, failed ? input : null, OriginMessages.ErrorFor(change, added), failed ? null : OriginMessages.Done(change, added));
+        Origins = await LoadOriginsAsync(keyId, failed ? input : null, OriginMessages.ErrorFor(change, added), failed ? null : OriginMessages.Done(change, added));
+        if (Origins is null || (!IsHtmx && !await LoadAsync()))
+        {
+            return NotFound();
+        }
+
         var status = failed ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status200OK;
         return WithStatus(IsHtmx ? Partial("_OriginsDialog", Origins) : Page(), status);
     }
@@ -232,6 +259,18 @@ public sealed class SettingsModel(IGrainFactory grains, TimeProvider clock) : Pa
 
         var status = MemberMessageIsError ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status200OK;
         return WithStatus(IsHtmx ? Partial("_MembersCard", this) : Page(), status);
+    }
+
+    private async Task<OriginsView?> LoadOriginsAsync(Guid keyId, string? input = null, string? error = null, string? notice = null, string? test = null)
+    {
+        var origins = await ThisProject.GetKeyOrigins(Actor, keyId);
+        if (origins is null)
+        {
+            return null;
+        }
+
+        var answer = test is null ? null : OriginMessages.Tested(await ThisProject.TestOrigin(Actor, keyId, test));
+        return new OriginsView(origins, BaseUrl, Now, input, error, notice, test, answer);
     }
 
     private async Task<bool> LoadAsync()

@@ -241,9 +241,9 @@
     });
 
     document.addEventListener('htmx:after:swap', (event) => {
-        // After adding an origin, the field is ready for the next one.
+        // After adding an origin, the field is ready for the next one; after a test, the tested one stays under the cursor.
         if (event.target instanceof Element && event.target.id === 'origins-dialog-body') {
-            event.target.querySelector('#new-origin')?.focus();
+            (event.target.querySelector('[data-focus-after-swap]') ?? event.target.querySelector('#new-origin'))?.focus();
             return;
         }
 
