@@ -18,4 +18,8 @@ public interface IProjectApiGrain : IGrainWithGuidKey
     /// <summary>Signs an identity token for an end user with the key's signing secret; null when the key is gone.</summary>
     [Alias("MintIdentityToken")]
     Task<MintedIdentityToken?> MintIdentityToken(Guid keyId, Keys.EndUser user, TimeSpan lifetime);
+
+    /// <summary>Adds what one silo counted for this project's keys (accepted traces, refusals); refusals naming no key of this project are dropped.</summary>
+    [Alias("RecordUsage")]
+    Task RecordUsage(Usage.UsageReport report);
 }

@@ -43,4 +43,8 @@ public interface IProjectDashboardGrain : IGrainWithGuidKey
     /// <summary>Removes one of the key's allowed origins.</summary>
     [Alias("RemoveAllowedOrigin")]
     Task<OriginChange> RemoveAllowedOrigin(string actor, Guid keyId, string origin);
+
+    /// <summary>The key's accepted traces, refusals and last sighting as this grain counted them; null when the key or access is missing.</summary>
+    [Alias("GetKeyUsage")]
+    Task<Usage.KeyUsageSummary?> GetKeyUsage(string actor, Guid keyId);
 }

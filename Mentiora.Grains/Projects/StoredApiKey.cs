@@ -30,4 +30,7 @@ public sealed class StoredApiKey
 
     /// <summary>When the key last authenticated a request; null until then.</summary>
     [Id(8)] public DateTimeOffset? LastUsedAt { get; set; }
+
+    /// <summary>Accepted traces and refusals of the key, flushed with <see cref="LastUsedAt"/>.</summary>
+    [Id(10)] public Usage.KeyUsage Usage { get; set; } = new();
 }
