@@ -108,7 +108,7 @@ public sealed class ApiKeyAuthenticationHandler(
             if (owner is not null)
             {
                 // The prefix is one of that project's keys, the rest is not: its owner should see the attempt.
-                usage.Refused(owner.ProjectId, prefix, KeyRefusalReason.InvalidApiKey, Context.Facts());
+                usage.Refused(owner.ProjectId, prefix, KeyRefusalReason.InvalidApiKey, Context);
             }
 
             Logger.LogInformation("Refused an API key with prefix {KeyPrefix}: no such key", prefix);
@@ -135,7 +135,7 @@ public sealed class ApiKeyAuthenticationHandler(
             checkedKey => checkedKey.Outcome != BrowserAuthenticationOutcome.UnknownKey);
         if (owner is not null && result is not null && BrowserRefusalReason(result.Outcome) is { } refusal)
         {
-            usage.Refused(owner.ProjectId, publishableKey, refusal, Context.Facts());
+            usage.Refused(owner.ProjectId, publishableKey, refusal, Context);
         }
 
         switch (result?.Outcome)
@@ -175,7 +175,7 @@ public sealed class ApiKeyAuthenticationHandler(
             var owner = owners.TryGet(directoryKey, out var cached) ? cached : await grains.GetGrain<IKeyDirectoryGrain>(directoryKey).GetOwner();
             if (owner is not null)
             {
-                usage.Refused(owner.ProjectId, prefix, reason, Context.Facts());
+                usage.Refused(owner.ProjectId, prefix, reason, Context);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)

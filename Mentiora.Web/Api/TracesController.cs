@@ -76,7 +76,7 @@ public sealed partial class TracesController(
         LogRefused(logger, error.Code, error.Status, key.ProjectId, key.KeyPrefix);
         if (KeyRefusalReasons.FromCode(error.Code) is { } reason)
         {
-            usage.Refused(key.ProjectId, key.KeyPrefix, reason, HttpContext.Facts());
+            usage.Refused(key.ProjectId, key.KeyPrefix, reason, HttpContext);
         }
 
         return error.ToResult();

@@ -59,7 +59,7 @@ public static partial class KeyRateLimit
         var error = ApiErrors.RateLimited("This key is sending more traces per second than its limit; retry shortly.", seconds);
         if (key is not null)
         {
-            context.RequestServices.GetRequiredService<KeyUsageRecorder>().Refused(key.ProjectId, key.KeyPrefix, KeyRefusalReason.RateLimited, context.Facts());
+            context.RequestServices.GetRequiredService<KeyUsageRecorder>().Refused(key.ProjectId, key.KeyPrefix, KeyRefusalReason.RateLimited, context);
         }
 
         LogRefused(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(TracesController)), error.Code, error.Status, key?.ProjectId, key?.KeyPrefix);

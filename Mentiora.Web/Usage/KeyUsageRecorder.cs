@@ -20,6 +20,7 @@ public sealed partial class KeyUsageRecorder(IGrainFactory grains, TimeProvider 
     private readonly Lock _gate = new();
     private Dictionary<(Guid ProjectId, Guid KeyId, DateOnly Day), PendingAccepted> _accepted = [];
     private List<(Guid ProjectId, RefusalNotice Notice)> _refusals = [];
+    private int _refusalCount;
 
     /// <summary>Counts traces a key had stored (a batch of N counts N) and where the request came from.</summary>
     public void Accepted(Guid projectId, Guid keyId, int count, RequestFacts facts)
@@ -41,14 +42,21 @@ public sealed partial class KeyUsageRecorder(IGrainFactory grains, TimeProvider 
     }
 
     /// <summary>Counts a refusal for the key of <paramref name="projectId"/> the request named by its prefix or publishable key.</summary>
-    public void Refused(Guid projectId, string keyReference, KeyRefusalReason reason, RequestFacts facts)
+    public void Refused(Guid projectId, string keyReference, KeyRefusalReason reason, HttpContext request)
     {
-        var notice = new RefusalNotice(keyReference, new KeyRefusal(clock.GetUtcNow(), reason, facts));
+        // A flood of refusals (a client looping on a 400) is benchmarked: once this second's list is full, it costs a read and nothing else.
+        if (Volatile.Read(ref _refusalCount) >= MaxRefusalsPerReport)
+        {
+            return;
+        }
+
+        var notice = new RefusalNotice(keyReference, new KeyRefusal(clock.GetUtcNow(), reason, request.Facts()));
         lock (_gate)
         {
             if (_refusals.Count < MaxRefusalsPerReport)
             {
                 _refusals.Add((projectId, notice));
+                _refusalCount = _refusals.Count;
             }
         }
     }
@@ -67,6 +75,7 @@ public sealed partial class KeyUsageRecorder(IGrainFactory grains, TimeProvider 
 
             (accepted, _accepted) = (_accepted, []);
             (refusals, _refusals) = (_refusals, []);
+            _refusalCount = 0;
         }
 
         var reports = accepted
