@@ -9,6 +9,7 @@ using Mentiora.Web.Sdk;
 using Mentiora.Web.Security;
 using Mentiora.Web.Storage;
 using Mentiora.Web.Traces;
+using Mentiora.Web.Usage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
@@ -109,6 +110,10 @@ builder.Services.AddHealthChecks()
 // for the drain, the requests in flight (a trace request may hold up to Traces:RideThroughSeconds
 // while the database is away) and the trace writer's last commits, plus a margin for Orleans to
 // hand its grains over; docker-compose.yml's stop_grace_period must stay above it.
+// Per-key usage figures, summed on this silo and reported to the project grains each second;
+// registered before the drain so that it stops after the last requests, and before the silo stops.
+builder.Services.AddSingleton<KeyUsageRecorder>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<KeyUsageRecorder>());
 builder.Services.AddSingleton<ShutdownDrain>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ShutdownDrain>());
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout(builder.Configuration));

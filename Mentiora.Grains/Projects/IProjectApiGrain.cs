@@ -22,4 +22,8 @@ public interface IProjectApiGrain : IGrainWithGuidKey
     /// <summary>Describes an authenticated key to its holder (whoami); null when the key is gone.</summary>
     [Alias("Describe")]
     Task<ApiKeyDescription?> Describe(Guid keyId);
+
+    /// <summary>Adds what one silo counted for this project's keys (accepted traces, refusals); refusals naming no key of this project are dropped.</summary>
+    [Alias("RecordUsage")]
+    Task RecordUsage(Usage.UsageReport report);
 }

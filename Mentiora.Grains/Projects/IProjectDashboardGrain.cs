@@ -55,4 +55,8 @@ public interface IProjectDashboardGrain : IGrainWithGuidKey
     /// <summary>Says whether a browser on the origin would be accepted with the key and by which rule; changes nothing.</summary>
     [Alias("TestOrigin")]
     Task<OriginTest> TestOrigin(string actor, Guid keyId, string origin);
+
+    /// <summary>The key's accepted traces, refusals and last sighting as this grain counted them; null when the key or access is missing.</summary>
+    [Alias("GetKeyUsage")]
+    Task<Usage.KeyUsageSummary?> GetKeyUsage(string actor, Guid keyId);
 }

@@ -1,6 +1,7 @@
 using Mentiora.Grains.Accounts;
 using Mentiora.Grains.KeyDirectory;
 using Mentiora.Grains.Keys;
+using Mentiora.Grains.Usage;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace Mentiora.Grains.Projects;
@@ -394,6 +395,71 @@ public sealed class ProjectGrain(
         return Task.FromResult(stored is not null && ApiKeyMaterial.HashesMatch(stored.Hash, keyHash) ? MarkUsed(stored) : null);
     }
 
+    public Task RecordUsage(UsageReport report)
+    {
+        var now = clock.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var changed = false;
+        foreach (var accepted in report.Accepted)
+        {
+            // A key revoked since the silo counted its traces has no usage left to show.
+            if (Keys.Find(k => k.Id == accepted.KeyId) is { } stored)
+            {
+                stored.Usage.AddAccepted(accepted.Day, accepted.Count, today);
+                stored.Usage.See(accepted.LastAt, accepted.LastFacts);
+                changed = true;
+            }
+        }
+
+        foreach (var notice in report.Refusals)
+        {
+            // Only the key the request named gets the refusal: someone else's key, or a guess, is nobody's business here.
+            if (Keys.Find(k => k.Prefix == notice.KeyReference || k.PublishableKey == notice.KeyReference) is { } stored)
+            {
+                stored.Usage.AddRefusal(notice.Refusal, now);
+                changed = true;
+            }
+        }
+
+        if (changed)
+        {
+            FlushLater();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<KeyUsageSummary?> GetKeyUsage(string actor, Guid keyId)
+    {
+        var stored = IsMember(actor) ? Keys.Find(k => k.Id == keyId) : null;
+        if (stored is null)
+        {
+            return Task.FromResult<KeyUsageSummary?>(null);
+        }
+
+        var now = clock.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var usage = stored.Usage;
+        var days = new DailyTraceCount[KeyUsage.DaysKept];
+        for (var i = 0; i < days.Length; i++)
+        {
+            var day = today.AddDays(i - (days.Length - 1));
+            days[i] = new DailyTraceCount(day, usage.Days.Find(d => d.Day == day)?.Count ?? 0);
+        }
+
+        var firstHour = KeyUsage.FirstCountedHour(now);
+        var refusals = usage.Refusals
+            .Where(r => r.Hour >= firstHour)
+            .GroupBy(r => r.Reason)
+            .OrderBy(g => g.Key)
+            .Select(g => new RefusalTally(g.Key, g.Sum(r => r.Count), g.Where(r => r.Origin is not null).Select(r => r.Origin!).Distinct().ToArray()))
+            .ToArray();
+        var monthTotal = usage.Month == new DateOnly(today.Year, today.Month, 1) ? usage.MonthTotal : 0;
+        return Task.FromResult<KeyUsageSummary?>(new KeyUsageSummary(
+            stored.Id, stored.Name, stored.Prefix, days, monthTotal, refusals,
+            usage.RecentRefusals.AsEnumerable().Reverse().ToArray(), usage.LastSeenAt, usage.LastSeen));
+    }
+
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         if (_lastUsedUnsaved)
@@ -480,6 +546,7 @@ public sealed class ProjectGrain(
         FlushLater();
     }
 
+    // Last-used times, usage counts and blocked origins share one flush: at most one write a minute, whatever the traffic.
     private void FlushLater()
     {
         _lastUsedUnsaved = true;

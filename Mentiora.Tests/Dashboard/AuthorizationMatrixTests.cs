@@ -28,12 +28,13 @@ public sealed partial class AuthorizationMatrixTests(EmbeddedDashboardAppFixture
         ("settings", "POST", "RemoveMember", _ => new() { ["member"] = "someone@example.com" }),
         ("traces", "GET", null, _ => []),
         ("traces/1", "GET", null, _ => []),
+        ("keys/{key}/usage", "GET", null, _ => []),
     ];
 
     [Fact]
     public void TheTableListsEveryHandlerOfTheProjectPages()
     {
-        var handlers = new[] { typeof(SettingsModel), typeof(TracesModel), typeof(TraceDetailModel) }
+        var handlers = new[] { typeof(SettingsModel), typeof(TracesModel), typeof(TraceDetailModel), typeof(KeyUsageModel) }
             .SelectMany(page => page.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly))
             .Select(m => HandlerName().Match(m.Name))
             .Where(m => m.Success)
@@ -82,7 +83,7 @@ public sealed partial class AuthorizationMatrixTests(EmbeddedDashboardAppFixture
             {
                 foreach (var htmx in new[] { false, true })
                 {
-                    var url = $"/projects/{projectId}/{page}" + (handler is null ? string.Empty : $"?handler={handler}");
+                    var url = $"/projects/{projectId}/{page.Replace("{key}", keyId.ToString())}" + (handler is null ? string.Empty : $"?handler={handler}");
                     using var response = method == "GET"
                         ? await Get(visitor, url + (handler is null ? string.Empty : $"&keyId={keyId}"), htmx)
                         : await visitor.PostFormAsync(url, fields(keyId), htmx);

@@ -2,8 +2,10 @@ using System.Text.Encodings.Web;
 using Mentiora.Grains.KeyDirectory;
 using Mentiora.Grains.Keys;
 using Mentiora.Grains.Projects;
+using Mentiora.Grains.Usage;
 using Mentiora.Web.Operations;
 using Mentiora.Web.Security;
+using Mentiora.Web.Usage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -21,7 +23,8 @@ public sealed class ApiKeyAuthenticationHandler(
     MentioraMetrics metrics,
     AbuseLimits limits,
     KeyOwnerCache owners,
-    GrainCallRetry retry)
+    GrainCallRetry retry,
+    KeyUsageRecorder usage)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     /// <summary>The scheme name the ingestion API authorizes with.</summary>
@@ -73,6 +76,7 @@ public sealed class ApiKeyAuthenticationHandler(
 
         if (key.Any(char.IsWhiteSpace))
         {
+            await NoteRefusalByPrefixAsync(key.Trim(), KeyRefusalReason.Whitespace);
             return Refuse(ApiErrors.InvalidApiKey(
                 "The API key contains whitespace. Check MENTIORA_API_KEY for spaces, line breaks or quotes copied along with the key."));
         }
@@ -84,6 +88,7 @@ public sealed class ApiKeyAuthenticationHandler(
 
         if (key.Length == ApiKeyMaterial.PrefixLength)
         {
+            await NoteRefusalByPrefixAsync(key, KeyRefusalReason.PrefixOnly);
             return Refuse(ApiErrors.InvalidApiKey(
                 "This is the key prefix shown in the list, not the key. Use the full 43-character key that was shown once when it was created; if it is lost, create a new key."));
         }
@@ -96,10 +101,16 @@ public sealed class ApiKeyAuthenticationHandler(
 
         var prefix = ApiKeyMaterial.PrefixOf(key);
         var hash = ApiKeyMaterial.Hash(key);
-        var (_, authenticated) = await CheckWithOwnerAsync(
+        var (owner, authenticated) = await CheckWithOwnerAsync(
             KeyDirectoryKeys.ForSecretKeyPrefix(prefix), project => project.Authenticate(prefix, hash), checkedKey => checkedKey is not null);
         if (authenticated is null)
         {
+            if (owner is not null)
+            {
+                // The prefix is one of that project's keys, the rest is not: its owner should see the attempt.
+                usage.Refused(owner.ProjectId, prefix, KeyRefusalReason.InvalidApiKey, Context);
+            }
+
             Logger.LogInformation("Refused an API key with prefix {KeyPrefix}: no such key", prefix);
             return Refuse(ApiErrors.InvalidApiKey(NotAValidKey));
         }
@@ -122,6 +133,11 @@ public sealed class ApiKeyAuthenticationHandler(
             KeyDirectoryKeys.ForPublishableKey(publishableKey),
             project => project.AuthenticateBrowser(publishableKey, origin, identityToken),
             checkedKey => checkedKey.Outcome != BrowserAuthenticationOutcome.UnknownKey);
+        if (owner is not null && result is not null && BrowserRefusalReason(result.Outcome) is { } refusal)
+        {
+            usage.Refused(owner.ProjectId, publishableKey, refusal, Context);
+        }
+
         switch (result?.Outcome)
         {
             case null or BrowserAuthenticationOutcome.UnknownKey:
@@ -139,6 +155,42 @@ public sealed class ApiKeyAuthenticationHandler(
                 return Success(result.Key!, isSecretKey: false, result.User);
         }
     }
+
+    // A mistake that stops before the key check (whitespace, the prefix alone) still belongs to the
+    // key whose prefix it starts with, if any. Only refused requests pay for this lookup, and a
+    // failing directory must not turn the 401 into a 503: the count is a help, the answer is not.
+    private async Task NoteRefusalByPrefixAsync(string attempt, KeyRefusalReason reason)
+    {
+        // A prefix padded to a key's length has a key's shape exactly when the prefix is base64url.
+        if (attempt.Length < ApiKeyMaterial.PrefixLength
+            || !ApiKeyMaterial.LooksLikeSecretKey(attempt[..ApiKeyMaterial.PrefixLength].PadRight(ApiKeyMaterial.KeyLength, 'A')))
+        {
+            return;
+        }
+
+        var prefix = attempt[..ApiKeyMaterial.PrefixLength];
+        var directoryKey = KeyDirectoryKeys.ForSecretKeyPrefix(prefix);
+        try
+        {
+            var owner = owners.TryGet(directoryKey, out var cached) ? cached : await grains.GetGrain<IKeyDirectoryGrain>(directoryKey).GetOwner();
+            if (owner is not null)
+            {
+                usage.Refused(owner.ProjectId, prefix, reason, Context);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Logger.LogDebug(e, "Could not look up the owner of prefix {KeyPrefix} to count a refusal", prefix);
+        }
+    }
+
+    private static KeyRefusalReason? BrowserRefusalReason(BrowserAuthenticationOutcome outcome) => outcome switch
+    {
+        BrowserAuthenticationOutcome.OriginNotAllowed => KeyRefusalReason.OriginNotAllowed,
+        BrowserAuthenticationOutcome.IdentityTokenExpired => KeyRefusalReason.IdentityTokenExpired,
+        BrowserAuthenticationOutcome.IdentityTokenInvalid => KeyRefusalReason.IdentityTokenInvalid,
+        _ => null,
+    };
 
     // Every grain call goes through the retry: a key whose grains lived on a silo that just died is
     // answered once membership has moved them, instead of 503 at once (see GrainCallRetry).

@@ -1,6 +1,8 @@
 using Mentiora.Web.Operations;
 using Mentiora.Web.Security;
 using Mentiora.Web.Traces;
+using Mentiora.Web.Usage;
+using Mentiora.Grains.Usage;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
@@ -17,6 +19,7 @@ public sealed partial class TracesController(
     IOptions<IngestionOptions> options,
     TimeProvider clock,
     MentioraMetrics metrics,
+    KeyUsageRecorder usage,
     ILogger<TracesController> logger) : ControllerBase
 {
     /// <summary>Stores one trace event, or a batch of them (a JSON array); answers 202 only once they are committed.</summary>
@@ -53,6 +56,7 @@ public sealed partial class TracesController(
         {
             case TraceWriteOutcome.Stored:
                 metrics.TracesAccepted(records.Length);
+                usage.Accepted(key.ProjectId, key.KeyId, records.Length, HttpContext.Facts());
                 return IsBatch(body.WrittenSpan)
                     ? Accepted(TraceBatchAccepted.For(events))
                     : Accepted(new TraceAccepted(true, events[0].TraceId, events[0].SpanId));
@@ -70,6 +74,11 @@ public sealed partial class TracesController(
     {
         var key = User.ApiKey();
         LogRefused(logger, error.Code, error.Status, key.ProjectId, key.KeyPrefix);
+        if (KeyRefusalReasons.FromCode(error.Code) is { } reason)
+        {
+            usage.Refused(key.ProjectId, key.KeyPrefix, reason, HttpContext);
+        }
+
         return error.ToResult();
     }
 

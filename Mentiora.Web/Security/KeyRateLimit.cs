@@ -1,6 +1,8 @@
 using System.Threading.RateLimiting;
 using Mentiora.Web.Api;
 using Mentiora.Web.Configuration;
+using Mentiora.Web.Usage;
+using Mentiora.Grains.Usage;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace Mentiora.Web.Security;
@@ -55,6 +57,11 @@ public static partial class KeyRateLimit
         var context = rejected.HttpContext;
         var key = ApiKeyClaims.From(context.User);
         var error = ApiErrors.RateLimited($"This API key sent more than {perWindow} requests in one second, its limit on this server. Wait {seconds} s (Retry-After), then send again; the SDKs do so by themselves.", seconds);
+        if (key is not null)
+        {
+            context.RequestServices.GetRequiredService<KeyUsageRecorder>().Refused(key.ProjectId, key.KeyPrefix, KeyRefusalReason.RateLimited, context);
+        }
+
         LogRefused(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(TracesController)), error.Code, error.Status, key?.ProjectId, key?.KeyPrefix);
         await error.WriteAsync(context.Response);
     }

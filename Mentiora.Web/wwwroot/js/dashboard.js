@@ -112,6 +112,20 @@
         openDialog(dialog, button);
     }
 
+    // The Key usage dialog is read from the server each time it opens, so its counts are the grain's current ones.
+    async function openUsage(button) {
+        const dialog = document.getElementById('usage-dialog');
+        const body = document.getElementById('usage-dialog-body');
+        const response = await fetch(button.dataset.usageUrl, { headers: { 'HX-Request': 'true' } });
+        if (!response.ok) {
+            window.location.assign(button.dataset.usageUrl);
+            return;
+        }
+
+        body.innerHTML = await response.text();
+        openDialog(dialog, button);
+    }
+
     async function copyFrom(button) {
         const field = document.getElementById(button.dataset.copy);
         if (!field) {
@@ -175,6 +189,13 @@
         if (origins) {
             event.preventDefault();
             openOrigins(origins);
+            return;
+        }
+
+        const usage = target.closest('[data-usage-url]');
+        if (usage) {
+            event.preventDefault();
+            openUsage(usage);
             return;
         }
 
