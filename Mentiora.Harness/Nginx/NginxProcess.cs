@@ -148,9 +148,8 @@ public sealed class NginxProcess : IAsyncDisposable
         var lastSeen = "none";
         while (true)
         {
-            if (!IsRunning)
+            if (await HasExitedAsync())
             {
-                await Task.Delay(100);
                 throw new InvalidOperationException(
                     $"nginx exited during start.\n{ErrorLogTail()}\n{LogFiles.Tail(Path.Combine(Directory, "stdout.log"), 15)}");
             }
@@ -172,7 +171,20 @@ public sealed class NginxProcess : IAsyncDisposable
         }
     }
 
-    private Task StartWatchdogAsync()
+    // /proc/<pid>/cmdline can read empty for a moment while the process execs (sh, then setsid, then
+    // nginx) or while nginx rewrites its title: only a process that stays gone for a while has exited.
+    private async Task<bool> HasExitedAsync()
+    {
+        for (var look = 0; look < 4; look++)
+        {
+            if (IsRunning) return false;
+            await Task.Delay(100);
+        }
+
+        return true;
+    }
+
+        private Task StartWatchdogAsync()
     {
         const string script = """
             host=$1; nginx=$2
