@@ -99,6 +99,13 @@ public sealed record AllowedOrigin
             return false;
         }
 
+        // A wildcard saved before public suffixes were refused (https://*.github.io) would cover every
+        // stranger's site there: it accepts nothing, and the Allowed origins dialog says why.
+        if (CoversPublicSuffix(suffix))
+        {
+            return false;
+        }
+
         // The suffix starts with its dot, which is what keeps evilexample.com out of *.example.com and,
         // with the length check above, the apex out. What comes before it must be host labels only:
         // a ':', '/' or '@' there would mean the suffix is not where the host ends.
@@ -117,6 +124,14 @@ public sealed record AllowedOrigin
         }
 
         return true;
+    }
+
+    // The host part of a wildcard's suffix (".github.io:8443" → "github.io").
+    private static bool CoversPublicSuffix(ReadOnlySpan<char> suffix)
+    {
+        var host = suffix[1..];
+        var port = host.IndexOf(':');
+        return PublicSuffixList.IsPublicSuffix(port < 0 ? host : host[..port]);
     }
 
     /// <remarks>
@@ -468,6 +483,11 @@ public sealed record AllowedOrigin
         if (isWildcard && labelCount < 2)
         {
             return new OriginError(OriginProblem.WildcardTooBroad);
+        }
+
+        if (isWildcard && PublicSuffixList.IsPublicSuffix(ascii))
+        {
+            return new OriginError(OriginProblem.WildcardOnPublicSuffix, ascii);
         }
 
         host = ascii;

@@ -31,4 +31,7 @@ public enum OriginProblem
     WildcardPlacement,
     WildcardTooBroad,
     WildcardOnIp,
+
+    /// <summary>A wildcard whose base is a public suffix (github.io, co.uk), so it would cover strangers' sites; the detail is the suffix.</summary>
+    WildcardOnPublicSuffix,
 }

@@ -134,6 +134,29 @@ public abstract class OriginToolsPageTests(DashboardAppFixture fixture) : LeakCh
     }
 
     [Fact]
+    public async Task AddingAWildcardOnAPublicSuffixShowsWhyAndSavesNothing()
+    {
+        var (browser, projectId, keyId) = await KeyAsync(fixture);
+        var page = await OpenDialogAsync(browser, projectId, keyId);
+        var add = Dialog(page).QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Add origin");
+
+        var refused = await SubmitAsync(browser, add, fields => fields["origin"] = "https://*.github.io");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Equal(
+            "The wildcard *.github.io would allow every site on github.io, a public suffix where anyone can register a site of their own; list your own subdomain instead, like https://*.yourapp.github.io or https://yourapp.github.io.",
+            DashboardHtml.Errors(await refused.Content.ReadAsStringAsync()).Single());
+        var after = await OpenDialogAsync(browser, projectId, keyId);
+        Assert.Empty(AllowedOrigins(after).QuerySelectorAll("code"));
+        Assert.Contains("No origins yet", AllowedOrigins(after).TextContent);
+
+        // Their own subdomain of the same platform is fine.
+        var own = await SubmitAsync(browser, add, fields => fields["origin"] = "https://*.myapp.github.io");
+        Assert.Equal(HttpStatusCode.Redirect, own.StatusCode);
+        Assert.Equal(["https://*.myapp.github.io"], AllowedOrigins(await OpenDialogAsync(browser, projectId, keyId)).QuerySelectorAll("code").Select(c => c.TextContent));
+    }
+
+    [Fact]
     public async Task TestAnOriginSaysWhichRuleMatchesOrWhyNotWithoutSavingAnything()
     {
         var (browser, projectId, keyId) = await KeyAsync(fixture);

@@ -174,7 +174,8 @@ public sealed class AllowedOriginTests
     [InlineData("https://app.example.com.", "https://app.example.com")]
     [InlineData("https://*.example.com", "https://*.example.com")]
     [InlineData("https://*.EXAMPLE.com./", "https://*.example.com")]
-    [InlineData("https://*.co.uk", "https://*.co.uk")] // parts are counted, public suffixes are not known
+    [InlineData("https://*.example.co.uk", "https://*.example.co.uk")]
+    [InlineData("https://*.myapp.github.io", "https://*.myapp.github.io")]
     [InlineData("https://*.preview.localhost", "https://*.preview.localhost")]
     [InlineData("https://bücher.example", "https://xn--bcher-kva.example")]
     [InlineData("https://BÜCHER.example", "https://xn--bcher-kva.example")]

@@ -215,6 +215,63 @@ public abstract class IngestionContractTests(IngestionAppFixture fixture) : Leak
         Assert.Equal(0, await fixture.CountTracesAsync((string)trace["trace_id"]!));
     }
 
+    [Theory]
+    [InlineData("model", 257, "model must be at most 256 characters long (it is 257)")]
+    [InlineData("provider", 1000, "provider must be at most 256 characters long (it is 1000)")]
+    public async Task AModelOrProviderLongerThan256CharactersIsRefusedNamingTheField(string field, int length, string expected)
+    {
+        var (_, key) = await fixture.NewKeyAsync();
+        var trace = TraceEvents.Valid();
+        trace[field] = new string('m', length);
+
+        var error = await ApiAssert.Error(await Client.SendAsync(TraceEvents.Post(trace, key.Key)), HttpStatusCode.BadRequest, "invalid_trace");
+
+        Assert.Contains(expected, (string?)error["message"]);
+        Assert.Equal(0, await fixture.CountTracesAsync((string)trace["trace_id"]!));
+    }
+
+    [Fact]
+    public async Task AModelAndProviderOfExactly256CharactersAreStored()
+    {
+        var (_, key) = await fixture.NewKeyAsync();
+        var trace = TraceEvents.Valid();
+        trace["model"] = new string('m', 256);
+        trace["provider"] = new string('p', 256);
+
+        Assert.Equal(HttpStatusCode.Accepted, (await Client.SendAsync(TraceEvents.Post(trace, key.Key))).StatusCode);
+
+        Assert.Equal(new string('m', 256), (await fixture.StoredTraceAsync((string)trace["span_id"]!))["model"]);
+    }
+
+    [Fact]
+    public async Task MoreThan50TagsAreRefusedAnd50AreStored()
+    {
+        var (_, key) = await fixture.NewKeyAsync();
+        var tooMany = TraceEvents.Valid();
+        tooMany["tags"] = new JsonArray(Enumerable.Range(0, 51).Select(i => (JsonNode?)JsonValue.Create($"tag-{i}")).ToArray());
+        var fifty = TraceEvents.Valid();
+        fifty["tags"] = new JsonArray(Enumerable.Range(0, 50).Select(i => (JsonNode?)JsonValue.Create($"tag-{i}")).ToArray());
+
+        var error = await ApiAssert.Error(await Client.SendAsync(TraceEvents.Post(tooMany, key.Key)), HttpStatusCode.BadRequest, "invalid_trace");
+        var stored = await Client.SendAsync(TraceEvents.Post(fifty, key.Key));
+
+        Assert.Contains("tags must hold at most 50 tags (it holds 51)", (string?)error["message"]);
+        Assert.Equal(HttpStatusCode.Accepted, stored.StatusCode);
+    }
+
+    [Fact]
+    public async Task ATagLongerThan200CharactersIsRefusedNamingWhichOne()
+    {
+        var (_, key) = await fixture.NewKeyAsync();
+        var trace = TraceEvents.Valid();
+        trace["tags"] = new JsonArray("production", new string('t', 200), new string('t', 201));
+
+        var error = await ApiAssert.Error(await Client.SendAsync(TraceEvents.Post(trace, key.Key)), HttpStatusCode.BadRequest, "invalid_trace");
+
+        Assert.Contains("tags must be strings of at most 200 characters each (tags[2] has 201)", (string?)error["message"]);
+        Assert.Equal(0, await fixture.CountTracesAsync((string)trace["trace_id"]!));
+    }
+
     [Fact]
     public async Task ABodyThatIsNotAnObjectIsAnInvalidTrace()
     {

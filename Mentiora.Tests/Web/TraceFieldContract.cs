@@ -14,6 +14,15 @@ public static partial class TraceFieldContract
     /// <summary>The longest name, in UTF-16 characters.</summary>
     public const int MaxNameLength = 256;
 
+    /// <summary>The longest model and provider, in UTF-16 characters.</summary>
+    public const int MaxModelLength = 256;
+
+    /// <summary>The most tags an event may carry.</summary>
+    public const int MaxTags = 50;
+
+    /// <summary>The longest tag, in UTF-16 characters.</summary>
+    public const int MaxTagLength = 200;
+
     private static readonly HashSet<string> Types = new(StringComparer.Ordinal) { "llm", "tool", "chat", "error", "custom" };
 
     private static readonly string[] Counts = ["prompt_tokens", "completion_tokens", "total_tokens"];
@@ -89,8 +98,9 @@ public static partial class TraceFieldContract
             "usage" => isNull || (value.ValueKind == JsonValueKind.Object &&
                                   Counts.All(c => !value.TryGetProperty(c, out var count) || count.ValueKind == JsonValueKind.Null || IsCount(count))),
             "usage.prompt_tokens" or "usage.completion_tokens" or "usage.total_tokens" => isNull || IsCount(value),
-            "tags" => isNull || (value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(IsStorableText)),
-            "model" or "provider" => isNull || IsStorableText(value),
+            "tags" => isNull || (value.ValueKind == JsonValueKind.Array && value.GetArrayLength() <= MaxTags &&
+                                 value.EnumerateArray().All(tag => IsStorableText(tag) && tag.GetString()!.Length <= MaxTagLength)),
+            "model" or "provider" => isNull || (IsStorableText(value) && value.GetString()!.Length <= MaxModelLength),
             "metadata" or "error" => isNull || value.ValueKind == JsonValueKind.Object,
             _ => true,
         };

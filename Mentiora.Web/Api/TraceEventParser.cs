@@ -14,6 +14,15 @@ public static class TraceEventParser
     /// <summary>Longest name, in characters.</summary>
     public const int MaxNameLength = 256;
 
+    /// <summary>Longest <c>model</c> and <c>provider</c>, in characters: names like "gpt-4o" or "anthropic", never documents.</summary>
+    public const int MaxModelLength = 256;
+
+    /// <summary>Most tags on one event.</summary>
+    public const int MaxTags = 50;
+
+    /// <summary>Longest tag, in characters.</summary>
+    public const int MaxTagLength = 200;
+
     /// <summary>Most events in one batch request.</summary>
     public const int MaxBatchEvents = 1000;
 
@@ -187,8 +196,10 @@ public static class TraceEventParser
             }
 
             var durationMs = NonNegativeNumber("duration_ms");
-            var model = OptionalText("model");
-            var provider = OptionalText("provider");
+            // Capped because a publishable key is public: anyone on an allowed page can write with it,
+            // and these fields are indexed columns the Traces page filters by, not free-form payload.
+            var model = OptionalText("model", MaxModelLength);
+            var provider = OptionalText("provider", MaxModelLength);
             ObjectOrNull("metadata");
             ObjectOrNull("error");
             var (prompt, completion, total) = Usage();
@@ -317,7 +328,7 @@ public static class TraceEventParser
             return number;
         }
 
-        private string? OptionalText(string field)
+        private string? OptionalText(string field, int maxLength)
         {
             if (!TryGet(field, out var value))
             {
@@ -326,11 +337,18 @@ public static class TraceEventParser
 
             if (value.ValueKind != JsonValueKind.String)
             {
-                _problems[field] = "must be a string.";
+                _problems[field] = $"must be a string of at most {maxLength} characters.";
                 return null;
             }
 
-            return StorableText(field, value.GetString()!);
+            var text = value.GetString()!;
+            if (text.Length > maxLength)
+            {
+                _problems[field] = $"must be at most {maxLength} characters long; it is {text.Length}.";
+                return null;
+            }
+
+            return StorableText(field, text);
         }
 
         private void ObjectOrNull(string field)
@@ -386,7 +404,21 @@ public static class TraceEventParser
                 return null;
             }
 
+            var count = value.GetArrayLength();
+            if (count > MaxTags)
+            {
+                _problems["tags"] = $"must hold at most {MaxTags} tags; it holds {count}.";
+                return null;
+            }
+
             var tags = value.EnumerateArray().Select(t => t.GetString()!).ToArray();
+            var longest = Array.FindIndex(tags, t => t.Length > MaxTagLength);
+            if (longest >= 0)
+            {
+                _problems["tags"] = $"must be strings of at most {MaxTagLength} characters each; tags[{longest}] has {tags[longest].Length}.";
+                return null;
+            }
+
             return tags.All(t => StorableText("tags", t) is not null) ? tags : null;
         }
 

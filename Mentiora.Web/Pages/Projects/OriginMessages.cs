@@ -40,9 +40,19 @@ public static class OriginMessages
             OriginProblem.WildcardTooBroad =>
                 "A wildcard needs at least two parts after it, like https://*.example.com; https://*.com would accept every .com website.",
             OriginProblem.WildcardOnIp => "A wildcard cannot be used with an IP address; list each address on its own.",
+            OriginProblem.WildcardOnPublicSuffix =>
+                $"The wildcard *.{error.Detail} would allow every site on {error.Detail}, a public suffix where anyone can register a site of their own; list your own subdomain instead, like https://*.yourapp.{error.Detail} or https://yourapp.{error.Detail}.",
             _ => throw new ArgumentOutOfRangeException(nameof(error), error.Problem, null),
         };
     }
+
+    /// <summary>
+    /// Why a stored origin accepts nothing, or null when it is in force: one saved before a rule it
+    /// breaks existed (a wildcard on a public suffix such as https://*.github.io) is kept, so its
+    /// owner sees it and what to do, but no request matches it.
+    /// </summary>
+    public static string? Ignored(string storedOrigin) =>
+        AllowedOrigin.TryParse(storedOrigin, out _, out var error) ? null : $"Accepts nothing. {Describe(error)}";
 
     /// <summary>Why a change was refused, or null when it was made.</summary>
     public static string? ErrorFor(OriginChange change, bool added)
