@@ -45,4 +45,7 @@ public enum IdentityTokenProblem
     /// <summary>exp - iat is more than <see cref="IdentityTokens.MaxLifetimeSeconds"/>.</summary>
     LifetimeTooLong,
     IssuedInFuture,
+
+    /// <summary>The key requires an identity token and the request sent none.</summary>
+    Required,
 }

@@ -59,4 +59,8 @@ public interface IProjectDashboardGrain : IGrainWithGuidKey
     /// <summary>The key's accepted traces, refusals and last sighting as this grain counted them; null when the key or access is missing.</summary>
     [Alias("GetKeyUsage")]
     Task<Usage.KeyUsageSummary?> GetKeyUsage(string actor, Guid keyId);
+
+    /// <summary>Switches whether browser requests with the key's publishable key must carry a valid identity token.</summary>
+    [Alias("SetRequireIdentityToken")]
+    Task<OriginChangeOutcome> SetRequireIdentityToken(string actor, Guid keyId, bool requireIdentityToken);
 }

@@ -271,7 +271,7 @@ public sealed class ProjectGrain(
         var blocked = BlockedOriginLog.Recent(stored.BlockedOrigins, clock.GetUtcNow())
             .Where(b => !IsAccepted(stored.AllowedOrigins, b.Origin))
             .ToArray();
-        return Task.FromResult<KeyOrigins?>(new KeyOrigins(Summarize(stored), stored.ReportOnly, blocked));
+        return Task.FromResult<KeyOrigins?>(new KeyOrigins(Summarize(stored), stored.ReportOnly, blocked, stored.RequireIdentityToken));
     }
 
     public async Task<OriginChangeOutcome> SetReportOnly(string actor, Guid keyId, bool reportOnly)
@@ -289,6 +289,24 @@ public sealed class ProjectGrain(
 
         stored.ReportOnly = reportOnly;
         await SaveOrUndo(() => stored.ReportOnly = !reportOnly);
+        return OriginChangeOutcome.Done;
+    }
+
+    public async Task<OriginChangeOutcome> SetRequireIdentityToken(string actor, Guid keyId, bool requireIdentityToken)
+    {
+        var stored = IsMember(actor) ? Keys.Find(k => k.Id == keyId) : null;
+        if (stored is null)
+        {
+            return OriginChangeOutcome.NotFound;
+        }
+
+        if (stored.RequireIdentityToken == requireIdentityToken)
+        {
+            return OriginChangeOutcome.Unchanged;
+        }
+
+        stored.RequireIdentityToken = requireIdentityToken;
+        await SaveOrUndo(() => stored.RequireIdentityToken = !requireIdentityToken);
         return OriginChangeOutcome.Done;
     }
 
@@ -358,6 +376,11 @@ public sealed class ProjectGrain(
             }
 
             user = verification.User;
+        }
+        else if (stored.RequireIdentityToken)
+        {
+            // Without the switch a page may send anonymous traces; with it, only end users the customer's server vouched for.
+            return Refuse(BrowserAuthenticationOutcome.IdentityTokenInvalid, new IdentityTokenError(IdentityTokenProblem.Required));
         }
 
         var key = MarkUsed(stored);

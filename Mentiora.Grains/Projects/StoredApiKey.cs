@@ -37,6 +37,9 @@ public sealed class StoredApiKey
     /// <summary>Origins the allowed origins did not accept lately (see <see cref="BlockedOriginLog"/>); written with the last-used times.</summary>
     [Id(21)] public List<BlockedOrigin> BlockedOrigins { get; set; } = [];
 
+    /// <summary>When true, browser requests with the publishable key must carry a valid identity token; off by default.</summary>
+    [Id(30)] public bool RequireIdentityToken { get; set; }
+
     /// <summary>Accepted traces and refusals of the key, flushed with <see cref="LastUsedAt"/>.</summary>
     [Id(10)] public Usage.KeyUsage Usage { get; set; } = new();
 }

@@ -41,6 +41,9 @@ public abstract class OriginToolsPageTests(DashboardAppFixture fixture) : LeakCh
     private static IHtmlInputElement ReportOnlyBox(IDocument page) =>
         (IHtmlInputElement)Dialog(page).QuerySelectorAll("input[type=checkbox]").Single(box => LabelOf(page, box) == "Report only");
 
+    private static IHtmlInputElement RequireTokenBox(IDocument page) =>
+        (IHtmlInputElement)Dialog(page).QuerySelectorAll("input[type=checkbox]").Single(box => LabelOf(page, box) == "Require identity token");
+
     private static string? LabelOf(IDocument page, IElement input) => page.QuerySelector($"label[for='{input.Id}']")?.TextContent.Trim();
 
     private static IElement BlockedOrigins(IDocument page)
@@ -102,6 +105,38 @@ public abstract class OriginToolsPageTests(DashboardAppFixture fixture) : LeakCh
         Assert.Equal(HttpStatusCode.Redirect, switchedOff.StatusCode);
         Assert.False(ReportOnlyBox(await OpenDialogAsync(browser, projectId, keyId)).IsChecked);
         await ApiAssert.Error(await browser.Http.SendAsync(FromBrowser(publishableKey, Shop)), HttpStatusCode.Forbidden, "origin_not_allowed");
+    }
+
+    [Fact]
+    public async Task RequireIdentityTokenIsSwitchedWithTheCheckboxAndThenBrowserRequestsNeedAToken()
+    {
+        var (browser, projectId, keyId) = await KeyAsync(fixture);
+        await browser.PostFormAsync($"{Settings(projectId)}?handler=AddOrigin", new() { ["keyId"] = keyId.ToString(), ["origin"] = Shop });
+        var page = await OpenDialogAsync(browser, projectId, keyId);
+        var publishableKey = PublishableKey(page, keyId);
+        Assert.False(RequireTokenBox(page).IsChecked, "Require identity token is off by default");
+        Assert.Equal(HttpStatusCode.Accepted, (await browser.Http.SendAsync(FromBrowser(publishableKey, Shop))).StatusCode);
+
+        var save = Dialog(page).QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Save" && b.Closest("form")!.Contains(RequireTokenBox(page)));
+        var switchedOn = await SubmitAsync(browser, save, fields => fields["requireIdentityToken"] = "true");
+
+        Assert.Equal(HttpStatusCode.Redirect, switchedOn.StatusCode);
+        page = Parser.ParseDocument(await browser.GetPageAsync(switchedOn.Headers.Location!.ToString()));
+        Assert.True(RequireTokenBox(page).IsChecked);
+        Assert.False(ReportOnlyBox(page).IsChecked, "the other switch is left alone");
+        var refused = await ApiAssert.Error(await browser.Http.SendAsync(FromBrowser(publishableKey, Shop)), HttpStatusCode.Unauthorized, "identity_token_invalid");
+        Assert.Contains("requires an identity token", (string?)refused["message"]);
+
+        // With htmx, unchecking the box answers the dialog with what changed.
+        var form = RequireTokenBox(page).Closest("form")!;
+        var fields = FieldsOf(form);
+        fields.Remove("requireIdentityToken");
+        var switchedOff = await browser.PostFormAsync(form.GetAttribute("hx-post")!, fields, htmx: true);
+        Assert.Equal(HttpStatusCode.OK, switchedOff.StatusCode);
+        var partial = Parser.ParseDocument(await switchedOff.Content.ReadAsStringAsync());
+        Assert.Contains("Require identity token is off", partial.QuerySelector("[role=status]")!.TextContent);
+        Assert.False(RequireTokenBox(await OpenDialogAsync(browser, projectId, keyId)).IsChecked);
+        Assert.Equal(HttpStatusCode.Accepted, (await browser.Http.SendAsync(FromBrowser(publishableKey, Shop))).StatusCode);
     }
 
     [Fact]

@@ -118,6 +118,23 @@ public sealed class OriginToolsGrainTests(GrainClusterFixture cluster) : IClassF
     }
 
     [Fact]
+    public async Task RequireIdentityTokenIsStoredAndRefusesAnonymousBrowserRequestsAfterReactivation()
+    {
+        var (project, api, key) = await BrowserKeyAsync(Allowed);
+        Assert.False((await OriginsOf(project, key)).RequireIdentityToken);
+
+        Assert.Equal(OriginChangeOutcome.Done, await project.SetRequireIdentityToken(Owner, key.Summary.Id, true));
+        Assert.True((await StoredKey(project)).RequireIdentityToken);
+        await project.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+
+        Assert.True((await OriginsOf(project, key)).RequireIdentityToken);
+        var refused = await api.AuthenticateBrowser(key.Summary.PublishableKey, Allowed, null);
+        Assert.Equal(BrowserAuthenticationOutcome.IdentityTokenInvalid, refused.Outcome);
+        Assert.Equal(new IdentityTokenError(IdentityTokenProblem.Required), refused.TokenError);
+        Assert.False((await OriginsOf(project, key)).ReportOnly, "the other switch is left alone");
+    }
+
+    [Fact]
     public async Task BlockedOriginsAndReportOnlySurviveDeactivation()
     {
         var (project, api, key) = await BrowserKeyAsync(Allowed);

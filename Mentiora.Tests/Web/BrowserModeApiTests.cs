@@ -253,6 +253,51 @@ public abstract class BrowserModeApiTests(IngestionAppFixture fixture) : LeakChe
     }
 
     [Fact]
+    public async Task AKeyThatRequiresAnIdentityTokenRefusesBrowserRequestsWithoutAValidOneAndCountsThem()
+    {
+        var (project, key) = await BrowserKeyAsync(AllowedOrigin);
+        var pk = key.Summary.PublishableKey;
+        Assert.Equal(HttpStatusCode.Accepted, (await Client.SendAsync(FromBrowser(TraceEvents.Valid(), pk, AllowedOrigin))).StatusCode);
+
+        Assert.Equal(OriginChangeOutcome.Done, await project.SetRequireIdentityToken(MentioraApp.Owner, key.Summary.Id, true));
+        Assert.Equal(OriginChangeOutcome.Unchanged, await project.SetRequireIdentityToken(MentioraApp.Owner, key.Summary.Id, true));
+        Assert.Equal(OriginChangeOutcome.NotFound, await project.SetRequireIdentityToken("stranger@example.com", key.Summary.Id, false));
+        var anonymous = TraceEvents.Valid();
+        var refused = await Client.SendAsync(FromBrowser(anonymous, pk, AllowedOrigin));
+        var forged = await Client.SendAsync(FromBrowser(TraceEvents.Valid(), pk, AllowedOrigin,
+            HandMadeTokens.Sign(HandMadeTokens.Hs256Header, HandMadeTokens.Claims(DateTimeOffset.UtcNow.ToUnixTimeSeconds(), DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 60), Encoding.UTF8.GetBytes(ApiKeyMaterial.NewSigningSecret()))));
+        var signedIn = TraceEvents.Valid();
+        var accepted = await Client.SendAsync(FromBrowser(signedIn, pk, AllowedOrigin, Token(key, "customer-9")));
+
+        var error = await ApiAssert.Error(refused, HttpStatusCode.Unauthorized, "identity_token_invalid");
+        Assert.Equal(
+            "The identity token was refused: this publishable key requires an identity token, and none was sent in X-Mentiora-Identity-Token. Sign it on your server with this API key's signing secret (HS256, claims sub, iat and exp at most one hour apart).",
+            (string?)error["message"]);
+        Assert.Equal(AllowedOrigin, refused.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.Equal(0, await fixture.CountTracesAsync((string)anonymous["trace_id"]!));
+        await ApiAssert.Error(forged, HttpStatusCode.Unauthorized, "identity_token_invalid");
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.Equal("customer-9", (await fixture.StoredTraceAsync((string)signedIn["span_id"]!))["end_user_id"]);
+        // The secret key is not a browser key: the switch does not concern it.
+        Assert.Equal(HttpStatusCode.Accepted, (await Client.SendAsync(TraceEvents.Post(TraceEvents.Valid(), key.Key))).StatusCode);
+
+        // The owner sees both refusals in Key usage (each silo reports its counts about once a second).
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        long counted;
+        do
+        {
+            await Task.Delay(200);
+            var usage = await project.GetKeyUsage(MentioraApp.Owner, key.Summary.Id);
+            counted = usage!.Refusals.Where(r => r.Reason == Mentiora.Grains.Usage.KeyRefusalReason.IdentityTokenInvalid).Sum(r => r.Count);
+        }
+        while (counted < 2 && DateTime.UtcNow < deadline);
+        Assert.Equal(2, counted);
+
+        Assert.Equal(OriginChangeOutcome.Done, await project.SetRequireIdentityToken(MentioraApp.Owner, key.Summary.Id, false));
+        Assert.Equal(HttpStatusCode.Accepted, (await Client.SendAsync(FromBrowser(TraceEvents.Valid(), pk, AllowedOrigin))).StatusCode);
+    }
+
+    [Fact]
     public async Task ARevokedKeysPublishableKeyFailsAtOnce()
     {
         var (project, key) = await BrowserKeyAsync(AllowedOrigin);

@@ -37,6 +37,10 @@ public static class ApiErrors
     public static ApiError PayloadTooLarge(long limit) =>
         new(StatusCodes.Status413PayloadTooLarge, "payload_too_large", $"The request body is larger than this server's limit of {limit} bytes. Send fewer events per batch, or smaller inputs and outputs.");
 
+    public static ApiError BrowserPayloadTooLarge(long limit, long serverLimit) =>
+        new(StatusCodes.Status413PayloadTooLarge, "payload_too_large",
+            $"The request body is larger than {limit} bytes, this server's limit for browser requests with a publishable key (Ingestion:BrowserMaxBodyBytes). Send fewer events per batch, or smaller inputs and outputs; server-side SDKs with the secret API key may send up to {serverLimit} bytes (Ingestion:MaxBodyBytes).");
+
     public static ApiError UnsupportedMediaType(string? contentType) =>
         new(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type",
             $"Send the trace as JSON with 'Content-Type: application/json'{(string.IsNullOrEmpty(contentType) ? " (no Content-Type was sent)" : $" (got '{contentType}')")}.");

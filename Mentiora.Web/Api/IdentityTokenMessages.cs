@@ -39,6 +39,7 @@ public static class IdentityTokenMessages
             IdentityTokenProblem.ExpiresBeforeIssued => "exp must be later than iat",
             IdentityTokenProblem.LifetimeTooLong => $"the lifetime is longer than {IdentityTokens.MaxLifetimeSeconds} seconds",
             IdentityTokenProblem.IssuedInFuture => "iat is in the future",
+            IdentityTokenProblem.Required => $"this publishable key requires an identity token, and none was sent in {ApiKeyAuthenticationHandler.IdentityTokenHeader}",
             _ => throw new ArgumentOutOfRangeException(nameof(error), error.Problem, null),
         };
     }

@@ -31,11 +31,15 @@ public sealed partial class TracesController(
             return Refuse(ApiErrors.UnsupportedMediaType(Request.ContentType));
         }
 
-        var limit = options.Value.MaxBodyBytes;
+        var key = User.ApiKey();
+        var settings = options.Value;
+        var limit = key.IsSecretKey ? settings.MaxBodyBytes : Math.Min(settings.BrowserMaxBodyBytes, settings.MaxBodyBytes);
         var body = await JsonRequest.ReadBodyAsync(HttpContext, limit, cancellationToken);
         if (body is null)
         {
-            return Refuse(ApiErrors.PayloadTooLarge(limit));
+            return Refuse(key.IsSecretKey || limit == settings.MaxBodyBytes
+                ? ApiErrors.PayloadTooLarge(limit)
+                : ApiErrors.BrowserPayloadTooLarge(limit, settings.MaxBodyBytes));
         }
 
         var (events, error) = TraceEventParser.Parse(body.WrittenMemory);
@@ -44,7 +48,6 @@ public sealed partial class TracesController(
             return Refuse(error!);
         }
 
-        var key = User.ApiKey();
         var receivedAt = clock.GetUtcNow();
         var records = new TraceRecord[events.Count];
         for (var i = 0; i < records.Length; i++)

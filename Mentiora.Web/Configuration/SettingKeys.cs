@@ -15,6 +15,12 @@ public static class SettingKeys
     /// <summary>Largest trace request body, in bytes.</summary>
     public const string MaxBodyBytes = "Ingestion:MaxBodyBytes";
 
+    /// <summary>Largest trace request body with a publishable key (from a browser), in bytes.</summary>
+    public const string BrowserMaxBodyBytes = "Ingestion:BrowserMaxBodyBytes";
+
+    /// <summary>Trace requests one publishable key may make per second on one silo (twice as many in a burst); 0 means no limit.</summary>
+    public const string PublishableKeyRequestsPerSecond = "Limits:PublishableKeyRequestsPerSecond";
+
     /// <summary>Traces waiting to be committed at most.</summary>
     public const string TraceQueueCapacity = "Traces:QueueCapacity";
 
@@ -80,6 +86,7 @@ public static class SettingKeys
         SiloPort, GatewayPort, AdvertisedIP, ProbeTimeoutSeconds, MissedProbesLimit, OperatorEmails,
         KeyRequestsPerSecond, FailedAuthenticationsPerIpPerMinute, SignInAttemptsPerMinute, TrustedProxyNetworks,
         GrainRetrySeconds, ShutdownDrainSeconds,
+        BrowserMaxBodyBytes, PublishableKeyRequestsPerSecond,
     ];
 
     /// <summary>The environment variable that sets a key.</summary>

@@ -100,6 +100,11 @@ public static class OriginMessages
         ? "Report only is on: requests from origins that are not allowed are accepted and listed under Blocked origins."
         : "Report only is off: requests from origins that are not allowed are refused.";
 
+    /// <summary>What the dialog confirms after require-identity-token was switched.</summary>
+    public static string RequireIdentityTokenSwitched(bool requireIdentityToken) => requireIdentityToken
+        ? "Require identity token is on: browser requests without a valid identity token are refused (identity_token_invalid)."
+        : "Require identity token is off: browser requests without an identity token are accepted as anonymous.";
+
     /// <summary>How a blocked origin's requests are summed up in its list entry.</summary>
     public static string BlockedCount(BlockedOriginSummary blocked)
     {

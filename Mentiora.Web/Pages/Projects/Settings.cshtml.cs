@@ -114,6 +114,24 @@ public sealed class SettingsModel(IGrainFactory grains, TimeProvider clock) : Pa
             : NotFound();
     }
 
+    public async Task<IActionResult> OnPostRequireIdentityTokenAsync(Guid keyId, bool requireIdentityToken)
+    {
+        var outcome = await ThisProject.SetRequireIdentityToken(Actor, keyId, requireIdentityToken);
+        if (outcome == OriginChangeOutcome.NotFound)
+        {
+            return NotFound();
+        }
+
+        if (!IsHtmx)
+        {
+            return RedirectToPage(new { projectId = ProjectId, origins = keyId });
+        }
+
+        return await LoadOriginsAsync(keyId, notice: OriginMessages.RequireIdentityTokenSwitched(requireIdentityToken)) is { } origins
+            ? Partial("_OriginsDialog", origins)
+            : NotFound();
+    }
+
     public async Task<IActionResult> OnPostAddOriginAsync(Guid keyId, string? origin)
     {
         var change = await ThisProject.AddAllowedOrigin(Actor, keyId, origin ?? string.Empty);
