@@ -69,4 +69,41 @@ public sealed class OriginToolsBrowserTests(BrowserFixture browser) : IClassFixt
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Test", Exact = true }).ClickAsync();
         await Expect(dialog.GetByRole(AriaRole.Status)).ToContainTextAsync($"{Shop} would be accepted: it is one of this key's allowed origins.");
     }
+
+    [Fact]
+    public async Task ATeamIsToldWhyAWildcardOnGithubIoIsRefusedThenRequiresIdentityTokensWithOneClick()
+    {
+        await _page.OpenSettingsAsync();
+        await _page.CreateKeyAsync("Docs site");
+        var row = _page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Docs site" });
+        await row.GetByRole(AriaRole.Button, new() { Name = "Allowed origins" }).ClickAsync();
+        var dialog = _page.GetByRole(AriaRole.Dialog, new() { Name = "Allowed origins" });
+        var publishableKey = await dialog.GetByRole(AriaRole.Textbox, new() { Name = "Publishable key" }).InputValueAsync();
+
+        await dialog.GetByRole(AriaRole.Textbox, new() { Name = "Origin", Exact = true }).FillAsync("https://*.github.io");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Add origin" }).ClickAsync();
+        await Expect(dialog.GetByRole(AriaRole.Alert)).ToContainTextAsync("The wildcard *.github.io would allow every site on github.io, a public suffix");
+        await Expect(dialog.GetByRole(AriaRole.List, new() { Name = "Origins", Exact = true })).ToContainTextAsync("No origins yet");
+        await dialog.GetByRole(AriaRole.Textbox, new() { Name = "Origin", Exact = true }).FillAsync(Shop);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Add origin" }).ClickAsync();
+        await Expect(dialog.GetByRole(AriaRole.List, new() { Name = "Origins", Exact = true })).ToContainTextAsync(Shop);
+
+        // Require identity token: one click saves it, and the page's anonymous traces are refused.
+        var requireToken = dialog.GetByRole(AriaRole.Checkbox, new() { Name = "Require identity token" });
+        await Expect(requireToken).Not.ToBeCheckedAsync();
+        await requireToken.CheckAsync();
+        await Expect(dialog.GetByRole(AriaRole.Status)).ToContainTextAsync("Require identity token is on");
+        await Expect(dialog.GetByRole(AriaRole.Checkbox, new() { Name = "Require identity token" })).ToBeCheckedAsync();
+        await Expect(dialog.GetByRole(AriaRole.Checkbox, new() { Name = "Report only" })).Not.ToBeCheckedAsync();
+
+        using var anonymous = TraceEvents.Post(TraceEvents.Valid(), publishableKey);
+        anonymous.Headers.Add("Origin", Shop);
+        await ApiAssert.Error(await _api.SendAsync(anonymous), HttpStatusCode.Unauthorized, "identity_token_invalid");
+
+        await dialog.GetByRole(AriaRole.Checkbox, new() { Name = "Require identity token" }).UncheckAsync();
+        await Expect(dialog.GetByRole(AriaRole.Status)).ToContainTextAsync("Require identity token is off");
+        using var again = TraceEvents.Post(TraceEvents.Valid(), publishableKey);
+        again.Headers.Add("Origin", Shop);
+        Assert.Equal(HttpStatusCode.Accepted, (await _api.SendAsync(again)).StatusCode);
+    }
 }

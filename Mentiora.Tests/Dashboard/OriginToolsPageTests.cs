@@ -2,7 +2,12 @@ using System.Net;
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
 using AngleSharp.Html.Parser;
+using Mentiora.Grains;
+using Mentiora.Grains.Projects;
 using Mentiora.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Core.Internal;
+using Orleans.Storage;
 
 namespace Mentiora.Tests.Dashboard;
 
@@ -189,6 +194,32 @@ public abstract class OriginToolsPageTests(DashboardAppFixture fixture) : LeakCh
         var own = await SubmitAsync(browser, add, fields => fields["origin"] = "https://*.myapp.github.io");
         Assert.Equal(HttpStatusCode.Redirect, own.StatusCode);
         Assert.Equal(["https://*.myapp.github.io"], AllowedOrigins(await OpenDialogAsync(browser, projectId, keyId)).QuerySelectorAll("code").Select(c => c.TextContent));
+    }
+
+    [Fact]
+    public async Task AWildcardOnAPublicSuffixStoredBeforeTheRuleAcceptsNothingAndTheDialogSaysSo()
+    {
+        var (browser, projectId, keyId) = await KeyAsync(fixture);
+        var project = fixture.App.Grains.GetGrain<IProjectDashboardGrain>(projectId);
+
+        // As an older version left it: saved before public suffixes were refused.
+        var storage = fixture.App.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains);
+        var state = new GrainState<ProjectState>(new ProjectState());
+        await storage.ReadStateAsync("project", project.GetGrainId(), state);
+        state.State!.ApiKeys.Single().AllowedOrigins.Add("https://*.github.io");
+        await storage.WriteStateAsync("project", project.GetGrainId(), state);
+        await project.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+
+        var page = await OpenDialogAsync(browser, projectId, keyId);
+        var entry = AllowedOrigins(page).QuerySelectorAll("li").Single(li => li.QuerySelector("code")?.TextContent == "https://*.github.io");
+        Assert.StartsWith("Accepts nothing. The wildcard *.github.io would allow every site on github.io", entry.QuerySelector("[role=note]")!.TextContent.Trim());
+        var publishableKey = PublishableKey(page, keyId);
+        await ApiAssert.Error(await browser.Http.SendAsync(FromBrowser(publishableKey, "https://someone.github.io")), HttpStatusCode.Forbidden, "origin_not_allowed");
+
+        // Its owner can still remove it.
+        var remove = entry.QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Remove");
+        Assert.Equal(HttpStatusCode.Redirect, (await SubmitAsync(browser, remove)).StatusCode);
+        Assert.Contains("No origins yet", AllowedOrigins(await OpenDialogAsync(browser, projectId, keyId)).TextContent);
     }
 
     [Fact]
