@@ -8,7 +8,7 @@ namespace Mentiora.Grains.Keys;
 /// would let every stranger's site there write with a key.
 /// </summary>
 /// <remarks>
-/// The list is embedded (Keys/Data/public_suffix_list.dat, dated in Keys/Data/README.md) because a
+/// The list is embedded (Keys/Resources/public_suffix_list.dat, dated in Keys/Resources/README.md) because a
 /// server may have no copy of its own, and read by this small matcher because no package of it is
 /// at hand; the rules are simple enough to follow exactly. Both the ICANN and the PRIVATE sections
 /// count: a platform's private suffix (github.io) is as public to its tenants as a TLD.

@@ -39,6 +39,17 @@ public sealed class PublicSuffixWildcardTests
     }
 
     [Fact]
+    public void TestingAWildcardOnAPublicSuffixSaysWhyItCannotBeARule()
+    {
+        AllowedOrigin.TryParse("https://*.vercel.app", out _, out var error);
+
+        var answer = OriginMessages.Tested(new Mentiora.Grains.Projects.OriginTest(Mentiora.Grains.Projects.OriginTestOutcome.Invalid, null, null, error));
+
+        Assert.False(answer!.Accepted);
+        Assert.StartsWith("The wildcard *.vercel.app would allow every site on vercel.app", answer.Text);
+    }
+
+    [Fact]
     public void AWildcardOnATopLevelDomainStaysRefusedAsTooBroad()
     {
         Assert.False(AllowedOrigin.TryParse("https://*.com", out _, out var error));

@@ -82,6 +82,8 @@ public static class OriginMessages
         return test.Outcome switch
         {
             OriginTestOutcome.NotFound => null,
+            // A wildcard rule that could never be saved: why it cannot be saved is the useful answer.
+            OriginTestOutcome.Invalid when test.Error!.Problem == OriginProblem.WildcardOnPublicSuffix => new(Describe(test.Error), false),
             OriginTestOutcome.Invalid => new("A browser never sends this as an origin: " + Describe(test.Error!), false),
             OriginTestOutcome.Pattern => new(
                 $"{test.Origin} is a wildcard rule, but a browser always sends one exact origin; test one, like https://app.example.com.", false),
