@@ -224,6 +224,9 @@ app.MapOrleansDashboard("/ops/orleans").RequireAuthorization(OperatorPolicy.Name
 // One first Data Protection key for the whole cluster, before anyone signs in.
 await KeyRingBootstrap.EnsureKeyAsync(app.Services, storage);
 
+// The Public Suffix List is read now (tens of milliseconds), not by the first browser request a wildcard origin answers.
+Mentiora.Grains.Keys.PublicSuffixList.EnsureLoaded();
+
 app.Run();
 
 static void ConfigureClustering(ISiloBuilder silo, StorageSettings storage, IConfiguration configuration)

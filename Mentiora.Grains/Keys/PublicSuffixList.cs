@@ -48,6 +48,9 @@ public static class PublicSuffixList
         return rules.Names.Contains(host) || rules.WildcardParents.Contains(host[(dot + 1)..]);
     }
 
+    /// <summary>Reads the embedded list if it was not read yet, so no request waits for it; it is read only once.</summary>
+    public static void EnsureLoaded() => _ = Loaded.Value;
+
     /// <summary>How many rules were read; a sanity check that the embedded list is there.</summary>
     public static int RuleCount => Loaded.Value.Count;
 
