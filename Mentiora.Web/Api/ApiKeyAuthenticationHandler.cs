@@ -103,7 +103,7 @@ public sealed class ApiKeyAuthenticationHandler(
         var prefix = ApiKeyMaterial.PrefixOf(key);
         var hash = ApiKeyMaterial.Hash(key);
         var (owner, authenticated, blocked) = await CheckWithOwnerAsync(
-            KeyDirectoryKeys.ForSecretKeyPrefix(prefix), () => Convert.ToBase64String(hash), project => project.Authenticate(prefix, hash), checkedKey => checkedKey is not null);
+            KeyDirectoryKeys.ForSecretKeyPrefix(prefix), hash, project => project.Authenticate(prefix, hash), checkedKey => checkedKey is not null);
         if (authenticated is null)
         {
             if (owner is not null)
@@ -152,10 +152,9 @@ public sealed class ApiKeyAuthenticationHandler(
 
         var token = Request.Headers[IdentityTokenHeader].ToString();
         var identityToken = token.Length == 0 ? null : token;
-        var directoryKey = KeyDirectoryKeys.ForPublishableKey(publishableKey);
         var (owner, result, blocked) = await CheckWithOwnerAsync(
-            directoryKey,
-            () => directoryKey,
+            KeyDirectoryKeys.ForPublishableKey(publishableKey),
+            secretKeyHash: null,
             project => project.AuthenticateBrowser(publishableKey, origin, identityToken),
             checkedKey => checkedKey.Outcome != BrowserAuthenticationOutcome.UnknownKey);
         if (owner is not null && result is not null && BrowserRefusalReason(result.Outcome) is { } refusal)
@@ -188,8 +187,10 @@ public sealed class ApiKeyAuthenticationHandler(
     // failing directory must not turn the 401 into a 503: the count is a help, the answer is not.
     private async Task NoteRefusalByPrefixAsync(string attempt, KeyRefusalReason reason)
     {
-        // A prefix padded to a key's length has a key's shape exactly when the prefix is base64url.
+        // A prefix padded to a key's length has a key's shape exactly when the prefix is base64url;
+        // "pk_live_" has that shape but is no secret key's prefix.
         if (attempt.Length < ApiKeyMaterial.PrefixLength
+            || attempt.StartsWith(ApiKeyMaterial.PublishablePrefix, StringComparison.Ordinal)
             || !ApiKeyMaterial.LooksLikeSecretKey(attempt[..ApiKeyMaterial.PrefixLength].PadRight(ApiKeyMaterial.KeyLength, 'A')))
         {
             return;
@@ -227,12 +228,13 @@ public sealed class ApiKeyAuthenticationHandler(
     // The owner comes from this silo's cache when it has it; the project grain decides either way.
     // knowsKey says whether the project holds the key. A key this silo cannot place is one a client
     // may be guessing, so from here on it costs what guessing should: nothing when it was found
-    // unknown moments ago (unknownKey names it in the cache; computed only here, off the path of
-    // valid keys), nothing for an address that has failed too often (Blocked), and a directory
-    // lookup otherwise. A valid key whose owner this silo knows is never held back by its address,
-    // so one bad client behind a shared address does not shut out the others.
+    // unknown moments ago, nothing for an address that has failed too often (Blocked), and a
+    // directory lookup otherwise. Unknown keys are remembered by the whole key: a secret key by its
+    // hash (encoded only here, off the path of valid keys), a publishable key by its directory entry.
+    // A valid key whose owner this silo knows is never held back by its address, so one bad client
+    // behind a shared address does not shut out the others.
     private async Task<(KeyOwner? Owner, T? Result, bool Blocked)> CheckWithOwnerAsync<T>(
-        string directoryKey, Func<string> unknownKey, Func<IProjectApiGrain, Task<T>> check, Func<T, bool> knowsKey)
+        string directoryKey, byte[]? secretKeyHash, Func<IProjectApiGrain, Task<T>> check, Func<T, bool> knowsKey)
     {
         var checkedByCachedOwner = default(T);
         if (owners.TryGet(directoryKey, out var cached))
@@ -244,7 +246,7 @@ public sealed class ApiKeyAuthenticationHandler(
             }
         }
 
-        var wholeKey = unknownKey();
+        var wholeKey = secretKeyHash is null ? directoryKey : Convert.ToBase64String(secretKeyHash);
         var blocked = limits.IsBlockedForFailedAuthentications(Context.Connection.RemoteIpAddress);
         if (owners.IsUnknown(wholeKey, out var knownOwner))
         {
