@@ -50,7 +50,17 @@ public sealed class KeyDirectoryGrain(
         return true;
     }
 
-    public Task<KeyOwner?> GetOwner() => Task.FromResult(entry.State.Owner);
+    public Task<KeyOwner?> GetOwner()
+    {
+        if (entry.State.Owner is null)
+        {
+            // Almost every lookup of a free entry is a mistyped or guessed key: a flood of them must
+            // not pile up activations until the collection age, so this one goes as soon as it is idle.
+            DeactivateOnIdle();
+        }
+
+        return Task.FromResult(entry.State.Owner);
+    }
 
     public async Task Release(KeyOwner owner)
     {

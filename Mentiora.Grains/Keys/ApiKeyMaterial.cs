@@ -19,6 +19,9 @@ public static class ApiKeyMaterial
     public const string PublishablePrefix = "pk_live_";
 
     private const int PublishableBytes = 24;
+
+    // 24 bytes encode to exactly 32 base64url characters, with no partial last group.
+    private const int PublishableRandomLength = 32;
     private const int SigningSecretBytes = 32;
 
     /// <summary>A new secret API key: 32 bytes from the OS's cryptographic RNG, base64url without padding.</summary>
@@ -53,6 +56,25 @@ public static class ApiKeyMaterial
         }
 
         foreach (var c in text)
+        {
+            if (!IsBase64UrlChar(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>True when the text has the shape of a publishable key (<c>pk_live_</c> and 32 base64url characters); says nothing about validity.</summary>
+    public static bool LooksLikePublishableKey(ReadOnlySpan<char> text)
+    {
+        if (text.Length != PublishablePrefix.Length + PublishableRandomLength || !text.StartsWith(PublishablePrefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        foreach (var c in text[PublishablePrefix.Length..])
         {
             if (!IsBase64UrlChar(c))
             {

@@ -32,4 +32,7 @@ public enum KeyRefusalReason
 
     /// <summary>The body was not JSON at all.</summary>
     InvalidJson = 9,
+
+    /// <summary>A valid secret key arrived from a web page (with an Origin header), where anyone can read it.</summary>
+    SecretKeyInBrowser = 10,
 }

@@ -111,6 +111,26 @@ public abstract class KeyUsagePageTests(DashboardAppFixture fixture) : LeakCheck
     }
 
     [Fact]
+    public async Task ASecretKeySentFromAWebPageShowsOnItsUsagePageWithWhatToDo()
+    {
+        var browser = fixture.NewVisitor();
+        var projectId = await browser.SignUpAsync();
+        var key = await browser.CreateApiKeyAsync(projectId, "Website");
+        var keyId = DashboardHtml.KeyRowIds(await browser.GetPageAsync($"/projects/{projectId}/settings"))[0];
+        var fromPage = Post(TraceEvents.Valid(), key);
+        fromPage.Headers.Add("Origin", "https://shop.example.com");
+        Assert.Equal(HttpStatusCode.Forbidden, (await browser.Http.SendAsync(fromPage)).StatusCode);
+
+        var page = await WaitForUsageAsync(browser, $"/projects/{projectId}/keys/{keyId}/usage", p => p.QuerySelector("tr[data-reason='SecretKeyInBrowser']") is not null);
+
+        Assert.Equal("1", Cell(page, "tr[data-reason='SecretKeyInBrowser']", 1));
+        var row = page.QuerySelector("tr[data-reason='SecretKeyInBrowser']")!.TextContent;
+        Assert.Contains("Secret key sent from a web page", row);
+        Assert.Contains("insufficient_permissions", row);
+        Assert.Contains("use the publishable key (pk_live_…) in browsers, and replace this key with a new one", Cell(page, "tr[data-reason='SecretKeyInBrowser']", 2));
+    }
+
+    [Fact]
     public async Task WithHtmxTheUsageIsTheDialogsContentAndOnlyMembersSeeIt()
     {
         var browser = fixture.NewVisitor();

@@ -74,4 +74,23 @@ public sealed class ApiKeyMaterialTests
     {
         Assert.False(ApiKeyMaterial.LooksLikeSecretKey(text));
     }
+
+    [Fact]
+    public void ANewPublishableKeyHasAPublishableKeysShape()
+    {
+        Assert.True(ApiKeyMaterial.LooksLikePublishableKey(ApiKeyMaterial.NewPublishableKey()));
+    }
+
+    [Theory]
+    [InlineData("pk_live_")]
+    [InlineData("pk_live_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("pk_live_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("pk_live_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA+")]
+    [InlineData("pk_live_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")]
+    [InlineData("pk_test_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("PK_LIVE_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    public void TextThatIsNotShapedLikeAPublishableKeyIsRecognised(string text)
+    {
+        Assert.False(ApiKeyMaterial.LooksLikePublishableKey(text));
+    }
 }

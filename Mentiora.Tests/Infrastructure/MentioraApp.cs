@@ -78,6 +78,9 @@ public sealed class MentioraApp : WebApplicationFactory<Program>
     /// <summary>The silo's grains, as pages and controllers see them.</summary>
     public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
 
+    /// <summary>The key directory lookups and key checks the silo has received.</summary>
+    public KeyLookupCalls KeyLookupCalls => Services.GetRequiredService<KeyLookupCalls>();
+
     /// <summary>The account that owns the projects tests create directly through grains.</summary>
     public const string Owner = "owner@example.com";
 
@@ -121,6 +124,7 @@ public sealed class MentioraApp : WebApplicationFactory<Program>
 
         builder.ConfigureLogging(logging => logging.AddFakeLogging(o => o.CollectRecordsForDisabledLogLevels = false));
         builder.ConfigureServices(services => services.AddSingleton<IIncomingGrainCallFilter, IssuedSecretsRecorder>());
+        builder.ConfigureServices(KeyLookupCalls.AddTo);
         _built = true;
     }
 

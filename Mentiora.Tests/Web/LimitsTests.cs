@@ -1,4 +1,5 @@
 using System.Net;
+using Mentiora.Grains.Keys;
 using Mentiora.Tests.Infrastructure;
 
 namespace Mentiora.Tests.Web;
@@ -37,23 +38,61 @@ public sealed class LimitsTests
     }
 
     [Fact]
-    public async Task GuessingKeysFromOneAddressIsRefusedWith429()
+    public async Task GuessingKeysFromOneAddressIsRefusedWith429ButAValidKeyFromThatAddressIsLetThrough()
     {
         await using var app = new MentioraApp(TestStorage.NewEmbedded(), new Dictionary<string, string?> { ["Limits:FailedAuthenticationsPerIpPerMinute"] = "5" });
         var client = app.Start();
         var (_, key) = await IngestionAppFixture.NewKeyAsync(app);
+        Assert.Equal(HttpStatusCode.Accepted, (await client.SendAsync(TraceEvents.Post(TraceEvents.Valid(), key.Key))).StatusCode);
 
         for (var i = 0; i < 5; i++)
         {
-            await ApiAssert.Error(await client.SendAsync(TraceEvents.Post(TraceEvents.Valid(), Mentiora.Grains.Keys.ApiKeyMaterial.NewSecretKey())),
+            await ApiAssert.Error(await client.SendAsync(TraceEvents.Post(TraceEvents.Valid(), ApiKeyMaterial.NewSecretKey())),
                 HttpStatusCode.Unauthorized, "invalid_api_key");
         }
 
-        var guess = await client.SendAsync(TraceEvents.Post(TraceEvents.Valid(), Mentiora.Grains.Keys.ApiKeyMaterial.NewSecretKey()));
+        var guess = await client.SendAsync(TraceEvents.Post(TraceEvents.Valid(), ApiKeyMaterial.NewSecretKey()));
         await ApiAssert.Error(guess, HttpStatusCode.TooManyRequests, "rate_limited");
         Assert.True(guess.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(30));
-        // While blocked, even a good key from that address waits: the address is not trusted for now.
-        await ApiAssert.Error(await client.SendAsync(TraceEvents.Post(TraceEvents.Valid(), key.Key)), HttpStatusCode.TooManyRequests, "rate_limited");
+
+        // One bad client behind a shared address does not shut out the good ones there.
+        var lookupsBefore = app.KeyLookupCalls.DirectoryCalls;
+        Assert.Equal(HttpStatusCode.Accepted, (await client.SendAsync(TraceEvents.Post(TraceEvents.Valid(), key.Key))).StatusCode);
+        await ApiAssert.Error(await client.SendAsync(TraceEvents.Post(TraceEvents.Valid(), ApiKeyMaterial.NewSecretKey())), HttpStatusCode.TooManyRequests, "rate_limited");
+        await ApiAssert.Error(await client.SendAsync(FromPage(ApiKeyMaterial.NewPublishableKey(), "https://app.example.com")),
+            HttpStatusCode.TooManyRequests, "rate_limited");
+        Assert.Equal(lookupsBefore, app.KeyLookupCalls.DirectoryCalls);
+
+        // While blocked, the address costs no lookups: a key this silo has not placed yet waits like an unknown one.
+        var (_, unseen) = await IngestionAppFixture.NewKeyAsync(app);
+        lookupsBefore = app.KeyLookupCalls.DirectoryCalls;
+        await ApiAssert.Error(await client.SendAsync(TraceEvents.Post(TraceEvents.Valid(), unseen.Key)), HttpStatusCode.TooManyRequests, "rate_limited");
+        Assert.Equal(lookupsBefore, app.KeyLookupCalls.DirectoryCalls);
+    }
+
+    [Fact]
+    public async Task RefusalsThatAreNoGuessDoNotCountTowardTheAddressLimit()
+    {
+        await using var app = new MentioraApp(TestStorage.NewEmbedded(), new Dictionary<string, string?> { ["Limits:FailedAuthenticationsPerIpPerMinute"] = "3" });
+        var client = app.Start();
+        var (projectId, key) = await IngestionAppFixture.NewKeyAsync(app);
+        const string Page = "https://app.example.com";
+        var project = app.Grains.GetGrain<Mentiora.Grains.Projects.IProjectDashboardGrain>(projectId);
+        Assert.Equal(Mentiora.Grains.Projects.OriginChangeOutcome.Done, (await project.AddAllowedOrigin(MentioraApp.Owner, key.Summary.Id, Page)).Outcome);
+
+        for (var i = 0; i < 5; i++)
+        {
+            // Refused without a lookup, or refused although the key is valid: none of these is guessing a key.
+            await ApiAssert.Error(await client.SendAsync(TraceEvents.Post(TraceEvents.Valid(), "not-a-key")), HttpStatusCode.Unauthorized, "invalid_api_key");
+            var badToken = FromPage(key.Summary.PublishableKey, Page);
+            badToken.Headers.Add("X-Mentiora-Identity-Token", "abc");
+            await ApiAssert.Error(await client.SendAsync(badToken), HttpStatusCode.Unauthorized, "identity_token_invalid");
+            await ApiAssert.Error(await client.SendAsync(FromPage(key.Summary.PublishableKey, "https://elsewhere.example.org")),
+                HttpStatusCode.Forbidden, "origin_not_allowed");
+            await ApiAssert.Error(await client.SendAsync(FromPage(key.Key, Page)), HttpStatusCode.Forbidden, "insufficient_permissions");
+        }
+
+        await ApiAssert.Error(await client.SendAsync(TraceEvents.Post(TraceEvents.Valid(), ApiKeyMaterial.NewSecretKey())), HttpStatusCode.Unauthorized, "invalid_api_key");
     }
 
     [Fact]
@@ -74,5 +113,12 @@ public sealed class LimitsTests
         var right = await browser.PostFormAsync("/signin", new() { ["Email"] = email, ["Password"] = DashboardClient.Password });
         Assert.Equal(HttpStatusCode.TooManyRequests, right.StatusCode);
         Assert.Contains("Too many sign-in attempts", await right.Content.ReadAsStringAsync());
+    }
+
+    private static HttpRequestMessage FromPage(string key, string origin)
+    {
+        var request = TraceEvents.Post(TraceEvents.Valid(), key);
+        request.Headers.Add("Origin", origin);
+        return request;
     }
 }

@@ -29,7 +29,8 @@ public sealed class ProxyHeadersTests
 
         await ApiAssert.Error(await client.SendAsync(From(Abuser, ApiKeyMaterial.NewSecretKey())), HttpStatusCode.TooManyRequests, "rate_limited");
         Assert.Equal(HttpStatusCode.Accepted, (await client.SendAsync(From(Neighbour, key.Key))).StatusCode);
-        await ApiAssert.Error(await client.SendAsync(From(Abuser, key.Key)), HttpStatusCode.TooManyRequests, "rate_limited");
+        // A valid key is let through even from the blocked address; only its guesses wait.
+        Assert.Equal(HttpStatusCode.Accepted, (await client.SendAsync(From(Abuser, key.Key))).StatusCode);
     }
 
     [Fact]
@@ -41,7 +42,6 @@ public sealed class ProxyHeadersTests
             ["Proxy:TrustedNetworks"] = "10.99.0.0/16",
         });
         var client = app.Start();
-        var (_, key) = await IngestionAppFixture.NewKeyAsync(app);
 
         for (var i = 0; i < 3; i++)
         {
@@ -49,7 +49,7 @@ public sealed class ProxyHeadersTests
         }
 
         await ApiAssert.Error(await client.SendAsync(From("198.51.100.200", ApiKeyMaterial.NewSecretKey())), HttpStatusCode.TooManyRequests, "rate_limited");
-        await ApiAssert.Error(await client.SendAsync(From(Neighbour, key.Key)), HttpStatusCode.TooManyRequests, "rate_limited");
+        await ApiAssert.Error(await client.SendAsync(From(Neighbour, ApiKeyMaterial.NewSecretKey())), HttpStatusCode.TooManyRequests, "rate_limited");
     }
 
     [Fact]

@@ -144,6 +144,7 @@ public abstract class RefusalMessageTests(IngestionAppFixture fixture) : LeakChe
             ("expired token", () => Traces(valid, $"Bearer {publishable}", AllowedOrigin, expired), HttpStatusCode.Unauthorized, "identity_token_expired"),
             ("token signed with another secret", () => Traces(valid, $"Bearer {publishable}", AllowedOrigin, wrongSecret), HttpStatusCode.Unauthorized, "identity_token_invalid"),
             ("garbage token", () => Traces(valid, $"Bearer {publishable}", AllowedOrigin, "abc"), HttpStatusCode.Unauthorized, "identity_token_invalid"),
+            ("secret key from a web page", () => Traces(valid, bearer, AllowedOrigin), HttpStatusCode.Forbidden, "insufficient_permissions"),
             ("publishable key minting", () => MintToken("{\"user_id\":\"u\"}", $"Bearer {publishable}", AllowedOrigin), HttpStatusCode.Forbidden, "insufficient_permissions"),
             ("not JSON", () => Traces("{\"trace_id\": ", bearer), HttpStatusCode.BadRequest, "invalid_json"),
             ("duplicate property", () => Traces("{\"name\": \"a\", \"name\": \"b\"}", bearer), HttpStatusCode.BadRequest, "invalid_json"),

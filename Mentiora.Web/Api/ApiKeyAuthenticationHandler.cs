@@ -8,6 +8,7 @@ using Mentiora.Web.Security;
 using Mentiora.Web.Usage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace Mentiora.Web.Api;
 
@@ -37,19 +38,19 @@ public sealed class ApiKeyAuthenticationHandler(
 
     private const string HowToSend = "Send 'Authorization: Bearer <your API key>' (the SDK does when MENTIORA_API_KEY is passed as its API key).";
 
+    private const string SecretKeyInBrowser =
+        "A secret API key must not be used in a web page, where anyone can read it. In browsers use this key's publishable key (pk_live_…, shown in Settings → API Keys → Allowed origins), and keep the secret key on your server.";
+
+    // Guessing keys from one address gets slow: its unknown keys are refused without being looked up.
+    private static readonly ApiError TooManyInvalidKeys = ApiErrors.RateLimited(
+        "Too many requests with invalid API keys came from this address. Wait a minute, then retry with a valid key (check MENTIORA_API_KEY).", (int)AbuseLimits.Window.TotalSeconds);
+
     private const string NotAValidKey =
         "The API key is not valid. It may have been revoked or mistyped; check MENTIORA_API_KEY, or create a new key in Settings → API Keys.";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var headers = Request.Headers.Authorization;
-        if (headers.Count > 0 && limits.IsBlockedForFailedAuthentications(Context.Connection.RemoteIpAddress))
-        {
-            // Guessing keys from one address gets slow: its requests are refused without looking at the key.
-            return Refuse(ApiErrors.RateLimited(
-                "Too many requests with invalid API keys came from this address. Wait a minute, then retry with a valid key (check MENTIORA_API_KEY).", (int)AbuseLimits.Window.TotalSeconds));
-        }
-
         if (headers.Count == 0)
         {
             // No header at all: let the challenge say what is missing.
@@ -78,7 +79,7 @@ public sealed class ApiKeyAuthenticationHandler(
         {
             await NoteRefusalByPrefixAsync(key.Trim(), KeyRefusalReason.Whitespace);
             return Refuse(ApiErrors.InvalidApiKey(
-                "The API key contains whitespace. Check MENTIORA_API_KEY for spaces, line breaks or quotes copied along with the key."));
+                "The API key contains whitespace. Check MENTIORA_API_KEY for spaces, line breaks or quotes copied along with the key."), countAgainstAddress: true);
         }
 
         if (key.StartsWith(ApiKeyMaterial.PublishablePrefix, StringComparison.Ordinal))
@@ -90,7 +91,7 @@ public sealed class ApiKeyAuthenticationHandler(
         {
             await NoteRefusalByPrefixAsync(key, KeyRefusalReason.PrefixOnly);
             return Refuse(ApiErrors.InvalidApiKey(
-                "This is the key prefix shown in the list, not the key. Use the full 43-character key that was shown once when it was created; if it is lost, create a new key."));
+                "This is the key prefix shown in the list, not the key. Use the full 43-character key that was shown once when it was created; if it is lost, create a new key."), countAgainstAddress: true);
         }
 
         if (!ApiKeyMaterial.LooksLikeSecretKey(key))
@@ -101,8 +102,8 @@ public sealed class ApiKeyAuthenticationHandler(
 
         var prefix = ApiKeyMaterial.PrefixOf(key);
         var hash = ApiKeyMaterial.Hash(key);
-        var (owner, authenticated) = await CheckWithOwnerAsync(
-            KeyDirectoryKeys.ForSecretKeyPrefix(prefix), project => project.Authenticate(prefix, hash), checkedKey => checkedKey is not null);
+        var (owner, authenticated, blocked) = await CheckWithOwnerAsync(
+            KeyDirectoryKeys.ForSecretKeyPrefix(prefix), hash, project => project.Authenticate(prefix, hash), checkedKey => checkedKey is not null);
         if (authenticated is null)
         {
             if (owner is not null)
@@ -111,8 +112,24 @@ public sealed class ApiKeyAuthenticationHandler(
                 usage.Refused(owner.ProjectId, prefix, KeyRefusalReason.InvalidApiKey, Context);
             }
 
+            if (blocked)
+            {
+                return Refuse(TooManyInvalidKeys);
+            }
+
             Logger.LogInformation("Refused an API key with prefix {KeyPrefix}: no such key", prefix);
-            return Refuse(ApiErrors.InvalidApiKey(NotAValidKey));
+            return Refuse(ApiErrors.InvalidApiKey(NotAValidKey), countAgainstAddress: true);
+        }
+
+        if (Request.Headers.ContainsKey(HeaderNames.Origin))
+        {
+            // Only a browser sends Origin (servers' SDKs do not): the secret key is in a web page,
+            // where every visitor can read it. Refused although valid, so the mistake is found before
+            // it ships; its owner sees it in the key's usage, since the key should now be replaced.
+            usage.Refused(authenticated.ProjectId, prefix, KeyRefusalReason.SecretKeyInBrowser, Context);
+            Logger.LogWarning("Refused the secret API key with prefix {KeyPrefix} of project {ProjectId}: it was sent from a web page ({Origin})",
+                prefix, authenticated.ProjectId, Request.Headers.Origin.ToString());
+            return Refuse(ApiErrors.InsufficientPermissions(SecretKeyInBrowser));
         }
 
         return Success(authenticated, isSecretKey: true, null);
@@ -127,10 +144,17 @@ public sealed class ApiKeyAuthenticationHandler(
                 "Publishable keys (pk_live_…) work only from web pages, whose browsers send an Origin header. On a server, use the secret API key."));
         }
 
+        if (!ApiKeyMaterial.LooksLikePublishableKey(publishableKey))
+        {
+            return Refuse(ApiErrors.InvalidApiKey(
+                $"The publishable key is malformed: a publishable key is {ApiKeyMaterial.PublishablePrefix} followed by 32 characters of letters, digits, '-' and '_', and this one has {publishableKey.Length - ApiKeyMaterial.PublishablePrefix.Length}. Copy it from Settings → API Keys → Allowed origins."));
+        }
+
         var token = Request.Headers[IdentityTokenHeader].ToString();
         var identityToken = token.Length == 0 ? null : token;
-        var (owner, result) = await CheckWithOwnerAsync(
+        var (owner, result, blocked) = await CheckWithOwnerAsync(
             KeyDirectoryKeys.ForPublishableKey(publishableKey),
+            secretKeyHash: null,
             project => project.AuthenticateBrowser(publishableKey, origin, identityToken),
             checkedKey => checkedKey.Outcome != BrowserAuthenticationOutcome.UnknownKey);
         if (owner is not null && result is not null && BrowserRefusalReason(result.Outcome) is { } refusal)
@@ -140,9 +164,11 @@ public sealed class ApiKeyAuthenticationHandler(
 
         switch (result?.Outcome)
         {
+            case null or BrowserAuthenticationOutcome.UnknownKey when blocked:
+                return Refuse(TooManyInvalidKeys);
             case null or BrowserAuthenticationOutcome.UnknownKey:
                 return Refuse(ApiErrors.InvalidApiKey(
-                    "The publishable key is not valid. Its API key may have been revoked; copy the current publishable key from Settings → API Keys."));
+                    "The publishable key is not valid. Its API key may have been revoked; copy the current publishable key from Settings → API Keys."), countAgainstAddress: true);
             case BrowserAuthenticationOutcome.OriginNotAllowed:
                 Logger.LogInformation("Refused a publishable key of project {ProjectId} from origin {Origin}", owner!.ProjectId, origin);
                 return Refuse(ApiErrors.OriginNotAllowed(
@@ -161,8 +187,10 @@ public sealed class ApiKeyAuthenticationHandler(
     // failing directory must not turn the 401 into a 503: the count is a help, the answer is not.
     private async Task NoteRefusalByPrefixAsync(string attempt, KeyRefusalReason reason)
     {
-        // A prefix padded to a key's length has a key's shape exactly when the prefix is base64url.
+        // A prefix padded to a key's length has a key's shape exactly when the prefix is base64url;
+        // "pk_live_" has that shape but is no secret key's prefix.
         if (attempt.Length < ApiKeyMaterial.PrefixLength
+            || attempt.StartsWith(ApiKeyMaterial.PublishablePrefix, StringComparison.Ordinal)
             || !ApiKeyMaterial.LooksLikeSecretKey(attempt[..ApiKeyMaterial.PrefixLength].PadRight(ApiKeyMaterial.KeyLength, 'A')))
         {
             return;
@@ -172,7 +200,10 @@ public sealed class ApiKeyAuthenticationHandler(
         var directoryKey = KeyDirectoryKeys.ForSecretKeyPrefix(prefix);
         try
         {
-            var owner = owners.TryGet(directoryKey, out var cached) ? cached : await grains.GetGrain<IKeyDirectoryGrain>(directoryKey).GetOwner();
+            // A blocked address gets no directory lookups, not even for this count.
+            var owner = owners.TryGet(directoryKey, out var cached) ? cached
+                : limits.IsBlockedForFailedAuthentications(Context.Connection.RemoteIpAddress) ? null
+                : await grains.GetGrain<IKeyDirectoryGrain>(directoryKey).GetOwner();
             if (owner is not null)
             {
                 usage.Refused(owner.ProjectId, prefix, reason, Context);
@@ -195,25 +226,55 @@ public sealed class ApiKeyAuthenticationHandler(
     // Every grain call goes through the retry: a key whose grains lived on a silo that just died is
     // answered once membership has moved them, instead of 503 at once (see GrainCallRetry).
     // The owner comes from this silo's cache when it has it; the project grain decides either way.
-    // knowsKey says whether the project still holds the key: when it does not (revoked, mistyped,
-    // or the entry now belongs to another key), the cached owner is forgotten and the directory asked.
-    private async Task<(KeyOwner? Owner, T? Result)> CheckWithOwnerAsync<T>(string directoryKey, Func<IProjectApiGrain, Task<T>> check, Func<T, bool> knowsKey)
+    // knowsKey says whether the project holds the key. A key this silo cannot place is one a client
+    // may be guessing, so from here on it costs what guessing should: nothing when it was found
+    // unknown moments ago, nothing for an address that has failed too often (Blocked), and a
+    // directory lookup otherwise. Unknown keys are remembered by the whole key: a secret key by its
+    // hash (encoded only here, off the path of valid keys), a publishable key by its directory entry.
+    // A valid key whose owner this silo knows is never held back by its address, so one bad client
+    // behind a shared address does not shut out the others.
+    private async Task<(KeyOwner? Owner, T? Result, bool Blocked)> CheckWithOwnerAsync<T>(
+        string directoryKey, byte[]? secretKeyHash, Func<IProjectApiGrain, Task<T>> check, Func<T, bool> knowsKey)
     {
+        var checkedByCachedOwner = default(T);
         if (owners.TryGet(directoryKey, out var cached))
         {
-            var checkedByCachedOwner = await retry.CallAsync("project", () => check(grains.GetGrain<IProjectApiGrain>(cached.ProjectId)));
+            checkedByCachedOwner = await retry.CallAsync("project", () => check(grains.GetGrain<IProjectApiGrain>(cached.ProjectId)));
             if (knowsKey(checkedByCachedOwner))
             {
-                return (cached, checkedByCachedOwner);
+                return (cached, checkedByCachedOwner, false);
             }
+        }
 
-            owners.Forget(directoryKey);
+        var wholeKey = secretKeyHash is null ? directoryKey : Convert.ToBase64String(secretKeyHash);
+        var blocked = limits.IsBlockedForFailedAuthentications(Context.Connection.RemoteIpAddress);
+        if (owners.IsUnknown(wholeKey, out var knownOwner))
+        {
+            return (knownOwner, checkedByCachedOwner, blocked);
+        }
+
+        if (blocked)
+        {
+            return (cached, checkedByCachedOwner, true);
         }
 
         var owner = await retry.CallAsync("key directory", () => grains.GetGrain<IKeyDirectoryGrain>(directoryKey).GetOwner());
+        if (owner is not null && owner == cached)
+        {
+            // The entry still points where the cache said, and that project has just said no.
+            owners.RememberUnknown(wholeKey, owner);
+            return (owner, checkedByCachedOwner, false);
+        }
+
+        if (cached is not null)
+        {
+            owners.Forget(directoryKey);
+        }
+
         if (owner is null)
         {
-            return (null, default);
+            owners.RememberUnknown(wholeKey, null);
+            return (null, default, false);
         }
 
         var result = await retry.CallAsync("project", () => check(grains.GetGrain<IProjectApiGrain>(owner.ProjectId)));
@@ -221,8 +282,12 @@ public sealed class ApiKeyAuthenticationHandler(
         {
             owners.Remember(directoryKey, owner);
         }
+        else
+        {
+            owners.RememberUnknown(wholeKey, owner);
+        }
 
-        return (owner, result);
+        return (owner, result, false);
     }
 
     private static AuthenticateResult Success(AuthenticatedApiKey key, bool isSecretKey, EndUser? user)
@@ -242,12 +307,15 @@ public sealed class ApiKeyAuthenticationHandler(
         ApiErrors.InsufficientPermissions(
             "Publishable keys may only send traces. Call this API from your server with the secret API key.").WriteAsync(Response);
 
-    private AuthenticateResult Refuse(ApiError error)
+    // countAgainstAddress: only a key that had to be looked up and belongs to no key counts toward
+    // the address's limit. A malformed key is refused without a lookup, and a valid key refused
+    // for its origin, its identity token or its place in a browser is no guess.
+    private AuthenticateResult Refuse(ApiError error, bool countAgainstAddress = false)
     {
         // The challenge runs later in the pipeline; it writes this error instead of a generic one.
         Context.Items[typeof(ApiError)] = error;
         metrics.AuthenticationFailed(error.Code);
-        if (error.Status == StatusCodes.Status401Unauthorized)
+        if (countAgainstAddress)
         {
             limits.FailedAuthentication(Context.Connection.RemoteIpAddress);
         }

@@ -26,6 +26,7 @@ public static class KeyRefusalReasons
         KeyRefusalReason.PayloadTooLarge => "payload_too_large",
         KeyRefusalReason.InvalidTrace => "invalid_trace",
         KeyRefusalReason.InvalidJson => "invalid_json",
+        KeyRefusalReason.SecretKeyInBrowser => "insufficient_permissions",
         _ => reason.ToString(),
     };
 }

@@ -21,6 +21,7 @@ public static class KeyUsageMessages
         KeyRefusalReason.PayloadTooLarge => "Payload too large",
         KeyRefusalReason.InvalidTrace => "Invalid trace",
         KeyRefusalReason.InvalidJson => "Invalid JSON",
+        KeyRefusalReason.SecretKeyInBrowser => "Secret key sent from a web page",
         _ => reason.ToString(),
     };
 
@@ -39,6 +40,8 @@ public static class KeyUsageMessages
         KeyRefusalReason.PayloadTooLarge => "Send smaller traces: trim large inputs and outputs, or split a batch.",
         KeyRefusalReason.InvalidTrace => "A trace had a missing or malformed field; the error message names each field and why.",
         KeyRefusalReason.InvalidJson => "The body was not valid JSON; send the trace as the SDK builds it.",
+        KeyRefusalReason.SecretKeyInBrowser =>
+            "A web page sent this secret key, so its visitors can read it: use the publishable key (pk_live_…) in browsers, and replace this key with a new one.",
         _ => string.Empty,
     };
 
