@@ -25,7 +25,7 @@ public sealed class AbuseLimitsMemoryTests
 
         // Three counts (per account, sign-ins and sign-ups per address), each holding at most MaxTrackedPartitions.
         Assert.Equal(4096, AbuseLimits.MaxTrackedPartitions);
-        Assert.InRange(limits.TrackedAccountPartitions, 1, 3 * 4096);
+        Assert.InRange(limits.TrackedSignInAndSignUpPartitions, 1, 3 * 4096);
 
         // The recent ones are still counted: the limit still works for them under the flood.
         var recent = new IPAddress(BitConverter.GetBytes(0x0A000000 + Distinct - 1).Reverse().ToArray());
@@ -53,7 +53,7 @@ public sealed class AbuseLimitsMemoryTests
         clock.Advance(TimeSpan.FromHours(1));
         Assert.True(limits.TrySignUp(address));
         // Only the partitions just used are left: the expired ones were dropped, not kept idle.
-        Assert.Equal(3, limits.TrackedAccountPartitions);
+        Assert.Equal(3, limits.TrackedSignInAndSignUpPartitions);
     }
 
     [Fact]

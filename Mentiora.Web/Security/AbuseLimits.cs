@@ -46,7 +46,7 @@ public sealed class AbuseLimits : IDisposable
     }
 
     /// <summary>Accounts and addresses the sign-in and sign-up counts track now; never above 3 × <see cref="MaxTrackedPartitions"/>.</summary>
-    public int TrackedAccountPartitions => _signInsPerAccount.TrackedPartitions + _signInsPerAddress.TrackedPartitions + _signUpsPerAddress.TrackedPartitions;
+    public int TrackedSignInAndSignUpPartitions => _signInsPerAccount.TrackedPartitions + _signInsPerAddress.TrackedPartitions + _signUpsPerAddress.TrackedPartitions;
 
     /// <summary>True while the address has failed authentication too often; its requests are refused unchecked.</summary>
     public bool IsBlockedForFailedAuthentications(IPAddress? address) =>
