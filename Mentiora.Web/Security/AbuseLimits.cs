@@ -20,8 +20,9 @@ public sealed class AbuseLimits : IDisposable
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
     /// <summary>
-    /// Most accounts or addresses each sign-in and sign-up count tracks at once. An entry is at most about 700 bytes (an
-    /// email is capped at 254 characters before it is counted), so the three counts hold under 9 MB whatever a flood sends.
+    /// Most accounts or addresses each sign-in and sign-up count tracks at once (an email is capped at 254 characters before
+    /// it is counted). Measured: 100,000 distinct 254-character emails from as many IPv6 networks leave 12,288 partitions
+    /// in about 4.5 MiB.
     /// </summary>
     public const int MaxTrackedPartitions = 4096;
 
