@@ -35,6 +35,7 @@ try
 {
     // Checked before the database is touched: a mistyped setting stops the app at once.
     trustedProxies = TrustedProxies.FromConfiguration(builder.Configuration);
+    OperatorPolicy.RefuseRetiredSetting(builder.Configuration);
     storage = StorageSettings.FromConfiguration(builder.Configuration, builder.Environment.ContentRootPath);
     using var startupLog = LoggerFactory.Create(log => log.AddConfiguration(builder.Configuration.GetSection("Logging")).AddConsole());
     await DatabaseSchema.ApplyAsync(storage, startupLog.CreateLogger("Mentiora.Storage"));
@@ -76,7 +77,8 @@ builder.UseOrleans(silo =>
         o.ProbeTimeout = TimeSpan.FromSeconds(builder.Configuration.GetValue(SettingKeys.ProbeTimeoutSeconds, 2));
         o.NumMissedProbesLimit = builder.Configuration.GetValue(SettingKeys.MissedProbesLimit, 2);
     });
-    silo.AddDashboard();
+    // The dashboard's live log would show every tenant's log lines to operators: off.
+    silo.AddDashboard(o => o.HideTrace = true);
     silo.AddAdoNetGrainStorage(StorageNames.Grains, options => options.Configure<Serializer>((o, serializer) =>
     {
         o.Invariant = storage.OrleansInvariant;
@@ -142,6 +144,8 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
         o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         o.ExpireTimeSpan = TimeSpan.FromDays(14);
         o.SlidingExpiration = true;
+        // Signing out (here or everywhere) ends the session on the server too: see CurrentUser.ValidateSessionAsync.
+        o.Events.OnValidatePrincipal = CurrentUser.ValidateSessionAsync;
     })
     .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
 builder.Services.AddAuthorization(o =>
@@ -162,6 +166,14 @@ builder.Services.AddAntiforgery(o =>
     // Like the session cookie: Secure whenever the browser used HTTPS, also through nginx; plain HTTP still works locally.
     o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
 });
+// Over HTTPS browsers are told to use nothing else for a year. Loopback is not excluded: plain-HTTP development never
+// gets the header, and a local HTTPS test must see what production sends. No includeSubDomains: other hosts under the
+// same domain are not ours to decide.
+builder.Services.AddHsts(o =>
+{
+    o.MaxAge = TimeSpan.FromDays(365);
+    o.ExcludedHosts.Clear();
+});
 builder.Services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/Projects"));
 builder.Services.AddExceptionHandler<DashboardUnavailableHandler>();
 
@@ -173,6 +185,10 @@ var app = builder.Build();
 // First: everything after it (security headers, limits, cookies, redirects) must see the client's
 // address and scheme, not nginx's.
 app.UseForwardedHeaders();
+
+// Both need the browser's scheme from the line above: HSTS and the __Host- names only over HTTPS.
+app.UseHsts();
+app.UseMiddleware<HostPrefixedCookiesMiddleware>();
 
 // While the silo drains, every answer closes its connection: nginx never polls /readyz, so
 // closing its kept-alive connections (and refusing new ones afterwards) is what moves it elsewhere.

@@ -31,4 +31,20 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>Records that the user was removed from a project; called by the project.</summary>
     [Alias("LeaveProject")]
     Task LeaveProject(Guid projectId);
+
+    /// <summary>The account as its Account page shows it; null when the account does not exist.</summary>
+    [Alias("GetAccount")]
+    Task<AccountDetails?> GetAccount();
+
+    /// <summary>True while the session (started by SignIn or SignUp) has not been ended; answered from memory.</summary>
+    [Alias("IsSessionActive")]
+    Task<bool> IsSessionActive(string sessionId);
+
+    /// <summary>Ends one session (signing out); its cookie is refused from then on, on every silo.</summary>
+    [Alias("EndSession")]
+    Task EndSession(string sessionId);
+
+    /// <summary>Ends every session of the account (Sign out everywhere).</summary>
+    [Alias("EndAllSessions")]
+    Task EndAllSessions();
 }

@@ -11,6 +11,9 @@ public sealed class UserGrain(
     /// <summary>Shortest password accepted at sign-up.</summary>
     public const int MinPasswordLength = 12;
 
+    /// <summary>Most sessions an account keeps; a new sign-in beyond it ends the oldest.</summary>
+    public const int MaxSessions = 20;
+
     /// <summary>Name of the project every account starts with.</summary>
     public const string FirstProjectName = "My first project";
 
@@ -23,6 +26,16 @@ public sealed class UserGrain(
     private string AccountKey => this.GetPrimaryKeyString();
 
     private bool SignedUp => account.State.PasswordHash.Length > 0;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Accounts created before account ids existed get theirs the first time they are used.
+        if (SignedUp && account.State.AccountId.Length == 0)
+        {
+            account.State.AccountId = AccountIds.NewAccountId();
+            await account.WriteStateAsync(cancellationToken);
+        }
+    }
 
     public async Task<SignUpResult> SignUp(string email, string password)
     {
@@ -43,8 +56,10 @@ public sealed class UserGrain(
         account.State.PasswordHash = Hasher.HashPassword(AccountKey, password);
         account.State.CreatedAt = clock.GetUtcNow();
         account.State.Projects.Add(firstProject);
+        account.State.AccountId = AccountIds.NewAccountId();
+        var sessionId = StartSession();
         await account.WriteStateAsync();
-        return new SignUpResult(SignUpOutcome.Created, firstProject.ProjectId);
+        return new SignUpResult(SignUpOutcome.Created, firstProject.ProjectId, SignedInAs(sessionId));
     }
 
     public async Task<SignedInUser?> SignIn(string password)
@@ -65,10 +80,12 @@ public sealed class UserGrain(
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
         {
             account.State.PasswordHash = Hasher.HashPassword(AccountKey, password);
-            await account.WriteStateAsync();
         }
 
-        return new SignedInUser(AccountKey, account.State.Email);
+        // Stored before the cookie is issued: a session the account does not know is refused on every silo.
+        var sessionId = StartSession();
+        await account.WriteStateAsync();
+        return SignedInAs(sessionId);
     }
 
     public Task<bool> Exists() => Task.FromResult(SignedUp);
@@ -109,4 +126,60 @@ public sealed class UserGrain(
         await GrainFactory.GetGrain<IProjectDashboardGrain>(projectId).Create(AccountKey, name);
         return new ProjectMembership(projectId, name);
     }
+
+    public Task<AccountDetails?> GetAccount() => Task.FromResult(SignedUp
+        ? new AccountDetails(account.State.Email, account.State.AccountId, account.State.CreatedAt, account.State.SessionHashes.Count)
+        : null);
+
+    public Task<bool> IsSessionActive(string sessionId) =>
+        Task.FromResult(SignedUp && account.State.SessionHashes.Contains(AccountIds.SessionHash(sessionId)));
+
+    public async Task EndSession(string sessionId)
+    {
+        var before = account.State.SessionHashes.ToList();
+        if (account.State.SessionHashes.Remove(AccountIds.SessionHash(sessionId)))
+        {
+            await WriteOrRestore(before);
+        }
+    }
+
+    public async Task EndAllSessions()
+    {
+        if (account.State.SessionHashes.Count > 0)
+        {
+            var before = account.State.SessionHashes;
+            account.State.SessionHashes = [];
+            await WriteOrRestore(before);
+        }
+    }
+
+    // Memory follows storage: if the write fails the sessions are as before, and the caller's
+    // error says the sign-out did not happen, instead of a sign-out that comes undone later.
+    private async Task WriteOrRestore(List<string> sessionsBefore)
+    {
+        try
+        {
+            await account.WriteStateAsync();
+        }
+        catch
+        {
+            account.State.SessionHashes = sessionsBefore;
+            throw;
+        }
+    }
+
+    private string StartSession()
+    {
+        var sessionId = AccountIds.NewSessionId();
+        var sessions = account.State.SessionHashes;
+        sessions.Add(AccountIds.SessionHash(sessionId));
+        if (sessions.Count > MaxSessions)
+        {
+            sessions.RemoveRange(0, sessions.Count - MaxSessions);
+        }
+
+        return sessionId;
+    }
+
+    private SignedInUser SignedInAs(string sessionId) => new(AccountKey, account.State.Email, account.State.AccountId, sessionId);
 }

@@ -15,4 +15,10 @@ public sealed class UserState
 
     /// <summary>When the account was created.</summary>
     [Id(3)] public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The account's random public id (see <see cref="AccountIds"/>); empty until sign-up, or first activation for older accounts.</summary>
+    [Id(50)] public string AccountId { get; set; } = string.Empty;
+
+    /// <summary>SHA-256 of each signed-in session's id, oldest first, at most <see cref="UserGrain.MaxSessions"/>.</summary>
+    [Id(51)] public List<string> SessionHashes { get; set; } = [];
 }

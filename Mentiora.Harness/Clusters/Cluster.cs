@@ -82,7 +82,7 @@ public sealed class Cluster : IAsyncDisposable
             {
                 cluster.Nginx = await NginxProcess.StartAsync(
                     Path.Combine(directory, "nginx"), cluster._silos.Select(s => s.BaseAddress.Authority).ToList(), options.NginxPort,
-                    stopWithThisProcess: !options.Detached, options.Progress);
+                    stopWithThisProcess: !options.Detached, options.Progress, options.NginxOuterProxies);
             }
 
             cluster.StartupTime = started.Elapsed;

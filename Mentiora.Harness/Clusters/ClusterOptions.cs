@@ -34,6 +34,9 @@ public sealed record ClusterOptions
     /// <summary>nginx in front of the silos, balancing them on <see cref="NginxPort"/>.</summary>
     public bool Nginx { get; init; }
 
+    /// <summary>Networks of TLS-terminating proxies in front of nginx whose X-Forwarded-Proto nginx passes on (e.g. "127.0.0.1/32"); none by default.</summary>
+    public IReadOnlyList<string> NginxOuterProxies { get; init; } = [];
+
     /// <summary>The load balancer's port; 0 picks a free one.</summary>
     public int NginxPort { get; init; }
 

@@ -49,23 +49,24 @@ public sealed class NginxProcess : IAsyncDisposable
     /// nginx on <paramref name="port"/> (0: a free one, retried when taken meanwhile) and waits until it answers /readyz with 200.
     /// </summary>
     public static async Task<NginxProcess> StartAsync(
-        string directory, IReadOnlyList<string> upstreams, int port = 0, bool stopWithThisProcess = true, Action<string>? progress = null)
+        string directory, IReadOnlyList<string> upstreams, int port = 0, bool stopWithThisProcess = true, Action<string>? progress = null,
+        IReadOnlyList<string>? outerProxies = null)
     {
         var nginx = await HostTools.RequireAsync(Prerequisite.Nginx, install: true, progress);
         directory = Path.GetFullPath(directory);
         return port == 0
-            ? await FreePort.RetryWhenTakenAsync(() => StartOnceAsync(nginx, directory, upstreams, FreePort.Next(), stopWithThisProcess, progress))
-            : await StartOnceAsync(nginx, directory, upstreams, port, stopWithThisProcess, progress);
+            ? await FreePort.RetryWhenTakenAsync(() => StartOnceAsync(nginx, directory, upstreams, FreePort.Next(), stopWithThisProcess, progress, outerProxies))
+            : await StartOnceAsync(nginx, directory, upstreams, port, stopWithThisProcess, progress, outerProxies);
     }
 
     /// <summary>A handle on an nginx a previous process started (the command line's <c>stop</c>).</summary>
     public static NginxProcess Adopt(string directory, int port, int processId) => new(directory, port, processId);
 
     /// <summary>Writes the rendered configuration for <paramref name="upstreams"/> into <paramref name="directory"/> and returns its path.</summary>
-    public static string WriteConfig(string directory, IReadOnlyList<string> upstreams, int port)
+    public static string WriteConfig(string directory, IReadOnlyList<string> upstreams, int port, IReadOnlyList<string>? outerProxies = null)
     {
         System.IO.Directory.CreateDirectory(Path.Combine(directory, "tmp"));
-        var variables = NginxTemplate.VariablesFor($"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", upstreams, directory, Path.Combine(directory, "tmp"));
+        var variables = NginxTemplate.VariablesFor($"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", upstreams, directory, Path.Combine(directory, "tmp"), outerProxies);
         var config = Path.Combine(directory, "nginx.conf");
         File.WriteAllText(config, NginxTemplate.Render(File.ReadAllText(NginxTemplate.DefaultPath), variables));
         return config;
@@ -87,9 +88,10 @@ public sealed class NginxProcess : IAsyncDisposable
     }
 
     private static async Task<NginxProcess> StartOnceAsync(
-        string nginx, string directory, IReadOnlyList<string> upstreams, int port, bool stopWithThisProcess, Action<string>? progress)
+        string nginx, string directory, IReadOnlyList<string> upstreams, int port, bool stopWithThisProcess, Action<string>? progress,
+        IReadOnlyList<string>? outerProxies)
     {
-        var config = WriteConfig(directory, upstreams, port);
+        var config = WriteConfig(directory, upstreams, port, outerProxies);
         var arguments = Arguments(nginx, directory, config);
         try
         {

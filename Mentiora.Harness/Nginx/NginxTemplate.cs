@@ -10,7 +10,7 @@ namespace Mentiora.Harness.Nginx;
 public static partial class NginxTemplate
 {
     /// <summary>The variables the template uses; a renderer that leaves one out would leave it in nginx's configuration.</summary>
-    public static readonly IReadOnlyList<string> Variables = ["MENTIORA_LISTEN", "MENTIORA_UPSTREAMS", "MENTIORA_NGINX_LOGS", "MENTIORA_NGINX_TEMP"];
+    public static readonly IReadOnlyList<string> Variables = ["MENTIORA_LISTEN", "MENTIORA_UPSTREAMS", "MENTIORA_NGINX_LOGS", "MENTIORA_NGINX_TEMP", "MENTIORA_OUTER_PROXIES"];
 
     /// <summary>The template copied beside this program.</summary>
     public static string DefaultPath => Path.Combine(AppContext.BaseDirectory, "nginx.conf.template");
@@ -23,9 +23,14 @@ public static partial class NginxTemplate
             return variables.TryGetValue(name, out var value) ? value : match.Value;
         });
 
-    /// <summary>The variables a rendered template needs for silos at <paramref name="upstreams"/> ("host:port"), listening on <paramref name="listen"/>.</summary>
-    public static Dictionary<string, string> VariablesFor(string listen, IEnumerable<string> upstreams, string logsDirectory, string tempDirectory) => new()
+    /// <summary>
+    /// The variables a rendered template needs for silos at <paramref name="upstreams"/> ("host:port"), listening on <paramref name="listen"/>,
+    /// passing on the X-Forwarded-Proto of the TLS-terminating proxies in <paramref name="outerProxies"/> (networks, e.g. "127.0.0.1/32").
+    /// </summary>
+    public static Dictionary<string, string> VariablesFor(
+        string listen, IEnumerable<string> upstreams, string logsDirectory, string tempDirectory, IEnumerable<string>? outerProxies = null) => new()
     {
+        ["MENTIORA_OUTER_PROXIES"] = string.Join("\n        ", (outerProxies ?? []).Select(network => $"{network} 1;")),
         ["MENTIORA_LISTEN"] = listen,
         // A line each, as compose writes them, indented like the template's upstream block.
         ["MENTIORA_UPSTREAMS"] = string.Join("\n        ", upstreams.Select(u => $"server {u} max_fails=1 fail_timeout=5s;")),

@@ -104,7 +104,7 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task ASignInCookieFromOneSiloWorksOnTheOther()
+    public async Task ASignInCookieFromOneSiloWorksOnTheOtherUntilSignOut()
     {
         await using var cluster = await StartClusterAsync();
         var email = DashboardClient.NewEmail();
@@ -144,6 +144,13 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
         var key = DashboardHtml.CreatedKey(created);
         Assert.True(key is not null, "the key created on B is shown");
         Assert.Contains(key[..8] + "…", await onA.GetPageAsync(Settings(projectId)));
+
+        // Signing out on A ends the session on the server: B refuses the copy of the cookie from then on.
+        using var signedOut = await onA.PostFormAsync("/signout", []);
+        Assert.Equal(HttpStatusCode.Redirect, signedOut.StatusCode);
+        using var afterSignOut = await onB.GetAsync(Settings(projectId));
+        Assert.Equal(HttpStatusCode.Redirect, afterSignOut.StatusCode);
+        Assert.Equal("/signin", afterSignOut.Headers.Location!.AbsolutePath);
     }
 
     [Fact]

@@ -68,9 +68,68 @@ public sealed class AccountGrainTests(GrainClusterFixture cluster) : IClassFixtu
 
         var signedIn = await User(email).SignIn(Password);
 
-        Assert.Equal(new SignedInUser(AccountEmail.Normalize(email), email), signedIn);
+        Assert.NotNull(signedIn);
+        Assert.Equal((AccountEmail.Normalize(email), email), (signedIn.AccountKey, signedIn.Email));
         Assert.Null(await User(email).SignIn(Password + "!"));
         Assert.Null(await User(NewEmail()).SignIn(Password));
+    }
+
+    [Fact]
+    public async Task EveryAccountHasARandomIdThatStaysTheSame()
+    {
+        var email = NewEmail();
+        var signedUp = (await User(email).SignUp(email, Password)).SignedIn!;
+        var other = NewEmail();
+        var otherSignedUp = (await User(other).SignUp(other, Password)).SignedIn!;
+
+        Assert.Matches("^acct_[A-Za-z0-9_-]{22}$", signedUp.AccountId);
+        Assert.NotEqual(signedUp.AccountId, otherSignedUp.AccountId);
+        Assert.Equal(signedUp.AccountId, (await User(email).SignIn(Password))!.AccountId);
+        Assert.Equal(signedUp.AccountId, (await User(email).GetAccount())!.AccountId);
+        Assert.Null(await User(NewEmail()).GetAccount());
+    }
+
+    [Fact]
+    public async Task EndingASessionEndsOnlyThatOneAndEndingAllEndsEveryOne()
+    {
+        var email = NewEmail();
+        var first = (await User(email).SignUp(email, Password)).SignedIn!.SessionId;
+        var second = (await User(email).SignIn(Password))!.SessionId;
+        var third = (await User(email).SignIn(Password))!.SessionId;
+        Assert.Equal(3, new[] { first, second, third }.Distinct().Count());
+        Assert.Equal(3, (await User(email).GetAccount())!.ActiveSessions);
+
+        await User(email).EndSession(second);
+
+        Assert.True(await User(email).IsSessionActive(first));
+        Assert.False(await User(email).IsSessionActive(second));
+        Assert.True(await User(email).IsSessionActive(third));
+        Assert.False(await User(NewEmail()).IsSessionActive(first));
+
+        await User(email).EndAllSessions();
+
+        Assert.False(await User(email).IsSessionActive(first));
+        Assert.False(await User(email).IsSessionActive(third));
+        Assert.Equal(0, (await User(email).GetAccount())!.ActiveSessions);
+    }
+
+    [Fact]
+    public async Task AnAccountKeepsItsTwentyMostRecentSessions()
+    {
+        var email = NewEmail();
+        var sessions = new List<string> { (await User(email).SignUp(email, Password)).SignedIn!.SessionId };
+        for (var i = 0; i < UserGrain.MaxSessions; i++)
+        {
+            sessions.Add((await User(email).SignIn(Password))!.SessionId);
+        }
+
+        Assert.False(await User(email).IsSessionActive(sessions[0]));
+        foreach (var recent in sessions.Skip(1))
+        {
+            Assert.True(await User(email).IsSessionActive(recent));
+        }
+
+        Assert.Equal(20, (await User(email).GetAccount())!.ActiveSessions);
     }
 
     [Fact]

@@ -18,6 +18,10 @@ public static class DashboardHtml
     /// <summary>The signing secret the creation dialog shows once beside the key, or null.</summary>
     public static string? CreatedSigningSecret(string html) => InputValue(html, "created-signing-secret");
 
+    /// <summary>The account id the Account page shows; fails when the page shows none.</summary>
+    public static string AccountId(string html) =>
+        Parse(html).GetElementById("account-id")?.GetAttribute("value") ?? throw new Xunit.Sdk.XunitException("the Account page shows no account id");
+
     /// <summary>The antiforgery token of the page's forms, or null when it has none.</summary>
     public static string? AntiforgeryToken(string html) =>
         Parse(html).QuerySelector("input[name='__RequestVerificationToken']")?.GetAttribute("value");

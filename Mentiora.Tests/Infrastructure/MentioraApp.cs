@@ -113,6 +113,7 @@ public sealed class MentioraApp : WebApplicationFactory<Program>
         // Every test talks from 127.0.0.1; only the tests of the limits themselves set them low.
         builder.UseSetting("Limits:FailedAuthenticationsPerIpPerMinute", "1000000");
         builder.UseSetting("Limits:SignInAttemptsPerMinute", "1000000");
+        builder.UseSetting("Limits:SignUpsPerAddressPerHour", "1000000");
 
         // No load balancer to leave: stopping at once keeps every test class's dispose fast. The
         // drain itself is tested on a silo process (GracefulShutdownTests).

@@ -53,7 +53,7 @@ public sealed partial class DeploymentFilesTests
         var commented = File.ReadLines(ComposePath).Select(line => CommentedVariable().Match(line)).Where(m => m.Success)
             .Select(m => m.Groups[1].Value).ToList();
 
-        Assert.Contains(SettingKeys.EnvironmentVariable(SettingKeys.OperatorEmails), commented);
+        Assert.Contains(SettingKeys.EnvironmentVariable(SettingKeys.OperatorAccountIds), commented);
         Assert.All(commented, name => Assert.True(settings.Contains(name), $"docker-compose.yml suggests {name}, which the app does not read."));
     }
 

@@ -8,8 +8,7 @@ namespace Mentiora.Tests.Web;
 /// <summary>What operators and load balancers rely on: health, readiness, metrics, logs and the Orleans dashboard.</summary>
 public sealed class OperationsTests : IAsyncLifetime
 {
-    private const string Operator = "ops@example.com";
-    private readonly MentioraApp _app = new(TestStorage.NewEmbedded(), new Dictionary<string, string?> { ["Operators:Emails"] = $" someone@example.com, {Operator.ToUpperInvariant()} " });
+    private readonly MentioraApp _app = new(TestStorage.NewEmbedded());
     private HttpClient _client = null!;
 
     public Task InitializeAsync()
@@ -83,24 +82,42 @@ public sealed class OperationsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TheOrleansDashboardIsOnlyForOperators()
+    public async Task TheOrleansDashboardIsOnlyForTheAccountsNamedByIdAndItsLiveLogIsOff()
     {
-        var anonymous = await new DashboardClient(_app).Http.GetAsync("/ops/orleans/");
+        // Operators are named by account id, which exists only once the account does: the operator signs up first, then
+        // the operator's id is configured and the app restarted.
+        var storage = TestStorage.NewEmbedded();
+        var operatorEmail = DashboardClient.NewEmail();
+        string operatorId;
+        await using (var first = new MentioraApp(storage))
+        {
+            var newcomer = new DashboardClient(first);
+            await newcomer.SignUpAsync(operatorEmail);
+            operatorId = DashboardHtml.AccountId(await newcomer.GetPageAsync("/account"));
+        }
+
+        await using var app = new MentioraApp(storage, new Dictionary<string, string?> { ["Operators:AccountIds"] = $" acct_someoneelse0000000000, {operatorId} " });
+        var anonymous = await new DashboardClient(app).Http.GetAsync("/ops/orleans/");
         Assert.Equal(HttpStatusCode.Redirect, anonymous.StatusCode);
         Assert.StartsWith("/signin", anonymous.Headers.Location!.PathAndQuery);
 
-        var developer = new DashboardClient(_app);
+        var developer = new DashboardClient(app);
         await developer.SignUpAsync();
         var refused = await developer.Http.GetAsync("/ops/orleans/");
         Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
         Assert.Contains("No access", await developer.GetPageAsync(refused.Headers.Location!.PathAndQuery));
 
-        await _app.Grains.GetGrain<IUserGrain>(Operator).SignUp(Operator, DashboardClient.Password);
-        var operatorBrowser = new DashboardClient(_app);
+        var operatorBrowser = new DashboardClient(app);
         await operatorBrowser.GetPageAsync("/signin");
-        await operatorBrowser.PostFormAsync("/signin", new() { ["Email"] = Operator, ["Password"] = DashboardClient.Password });
+        await operatorBrowser.PostFormAsync("/signin", new() { ["Email"] = operatorEmail, ["Password"] = DashboardClient.Password });
         var dashboard = await operatorBrowser.Http.GetAsync("/ops/orleans/");
         Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
         Assert.Contains("Orleans Dashboard", await dashboard.Content.ReadAsStringAsync());
+
+        // The live log would stream every tenant's log lines; even an operator gets none.
+        using var trace = await operatorBrowser.Http.GetAsync("/ops/orleans/Trace", HttpCompletionOption.ResponseHeadersRead);
+        var traceBody = await trace.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.Forbidden, trace.StatusCode);
+        Assert.Contains("The trace endpoint is disabled", traceBody);
     }
 }

@@ -56,6 +56,20 @@ public sealed class StartupFailureTests
         Assert.Contains("CIDR", line);
     }
 
+    [Fact]
+    public async Task OperatorsNamedByEmailStopTheStartWithOneLineNamingTheNewSetting()
+    {
+        // Anyone could sign up with a listed address that has no account yet; silently ignoring the setting would lock
+        // its operators out without a word.
+        var (exitCode, errorLines) = await RunAppAsync(("Operators__Emails", "ops@example.com"), ("Storage__SqlitePath", Path.Combine(Path.GetTempPath(), "mentiora-tests", Guid.NewGuid().ToString("N"), "mentiora.db")));
+
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(errorLines);
+        Assert.StartsWith("Mentiora could not start. Operators:Emails is no longer read", line);
+        Assert.Contains("Operators:AccountIds", line);
+        Assert.Contains("/account", line);
+    }
+
     private static async Task<(int ExitCode, string[] ErrorLines)> RunAppAsync(params (string Name, string Value)[] environment)
     {
         var start = new ProcessStartInfo("dotnet")

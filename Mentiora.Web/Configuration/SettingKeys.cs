@@ -63,8 +63,14 @@ public static class SettingKeys
     /// <summary>Seconds a stopping silo keeps serving while it answers /readyz with 503 and closes kept-alive connections.</summary>
     public const string ShutdownDrainSeconds = "Shutdown:DrainSeconds";
 
-    /// <summary>Comma-separated emails of the accounts that may open the Orleans dashboard at /ops/orleans.</summary>
+    /// <summary>Retired: operators used to be named by email; set, it stops the app with a pointer to <see cref="OperatorAccountIds"/>.</summary>
     public const string OperatorEmails = "Operators:Emails";
+
+    /// <summary>Comma-separated account ids (shown on each Account page) of the accounts that may open the Orleans dashboard at /ops/orleans.</summary>
+    public const string OperatorAccountIds = "Operators:AccountIds";
+
+    /// <summary>Sign-ups one IP address may make per hour before the form answers 429.</summary>
+    public const string SignUpsPerAddressPerHour = "Limits:SignUpsPerAddressPerHour";
 
     /// <summary>Trace requests one key may make per second on one silo; 0 (the default) means no limit.</summary>
     public const string KeyRequestsPerSecond = "Limits:KeyRequestsPerSecond";
@@ -83,10 +89,11 @@ public static class SettingKeys
     [
         PostgresConnectionString, SqlitePath, MaxBodyBytes, TraceQueueCapacity, TraceMaxBatchSize, TraceConcurrentWrites, ClusterId, ServiceId,
         TraceQueueBytes, TraceRideThroughSeconds,
-        SiloPort, GatewayPort, AdvertisedIP, ProbeTimeoutSeconds, MissedProbesLimit, OperatorEmails,
+        SiloPort, GatewayPort, AdvertisedIP, ProbeTimeoutSeconds, MissedProbesLimit, OperatorAccountIds,
         KeyRequestsPerSecond, FailedAuthenticationsPerIpPerMinute, SignInAttemptsPerMinute, TrustedProxyNetworks,
         GrainRetrySeconds, ShutdownDrainSeconds,
         BrowserMaxBodyBytes, PublishableKeyRequestsPerSecond,
+        SignUpsPerAddressPerHour,
     ];
 
     /// <summary>The environment variable that sets a key.</summary>

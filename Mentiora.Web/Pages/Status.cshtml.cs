@@ -20,7 +20,7 @@ public sealed class StatusModel : PageModel
     public string Explanation => Code switch
     {
         StatusCodes.Status404NotFound => "There is nothing here, or it belongs to a project you are not a member of.",
-        StatusCodes.Status403Forbidden => "Your account may not open this page. Operations pages are for the accounts named in Operators:Emails.",
+        StatusCodes.Status403Forbidden => "Your account may not open this page. Operations pages are for the accounts whose id is named in Operators:AccountIds.",
         _ => $"The request could not be completed (status {Code}). Try again in a moment.",
     };
 

@@ -24,10 +24,20 @@ public sealed class SignInModel(IGrainFactory grains, AbuseLimits limits) : Page
 
     public async Task<IActionResult> OnPostAsync()
     {
+        // Before anything else reads it (the limiter, the grain, the page echoing it back): an email of megabytes is no
+        // address, and must cost neither a partition nor an answer of its size.
+        if (Email.Length > AccountEmail.MaxLength)
+        {
+            Error = AccountMessages.EmailTooLong;
+            Email = string.Empty;
+            ModelState.Remove(nameof(Email));
+            return Page();
+        }
+
         if (!limits.TrySignIn(AccountEmail.Normalize(Email), HttpContext.Connection.RemoteIpAddress))
         {
             // Slows password guessing to a crawl; the right password waits as long as a wrong one.
-            Error = "Too many sign-in attempts. Wait a minute, then try again.";
+            Error = AccountMessages.TooManySignIns;
             var page = Page();
             page.StatusCode = StatusCodes.Status429TooManyRequests;
             return page;

@@ -1,12 +1,13 @@
 using System.ComponentModel.DataAnnotations;
 using Mentiora.Grains.Accounts;
+using Mentiora.Web.Security;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Mentiora.Web.Pages.Account;
 
 /// <summary>Creates an account and its first project, then signs the person in.</summary>
-public sealed class SignUpModel(IGrainFactory grains) : PageModel
+public sealed class SignUpModel(IGrainFactory grains, AbuseLimits limits) : PageModel
 {
     [BindProperty, Display(Name = "Email")]
     public string Email { get; set; } = string.Empty;
@@ -14,10 +15,22 @@ public sealed class SignUpModel(IGrainFactory grains) : PageModel
     [BindProperty, Display(Name = "Password"), DataType(DataType.Password)]
     public string Password { get; set; } = string.Empty;
 
+    /// <summary>A refusal of the whole form rather than of one field.</summary>
+    public string? Error { get; private set; }
+
     public IActionResult OnGet() => User.Identity?.IsAuthenticated == true ? RedirectToPage("/Index") : Page();
 
     public async Task<IActionResult> OnPostAsync()
     {
+        // First, and without echoing it: see SignInModel.
+        if (Email.Length > AccountEmail.MaxLength)
+        {
+            Email = string.Empty;
+            ModelState.Remove(nameof(Email));
+            ModelState.AddModelError(nameof(Email), AccountMessages.EmailTooLong);
+            return Page();
+        }
+
         if (!AccountEmail.LooksValid(Email))
         {
             ModelState.AddModelError(nameof(Email), "Enter an email address, like name@example.com.");
@@ -33,6 +46,15 @@ public sealed class SignUpModel(IGrainFactory grains) : PageModel
             return Page();
         }
 
+        // Counted once the form is valid, just before the work a sign-up costs (a password hash, an account, a project).
+        if (!limits.TrySignUp(HttpContext.Connection.RemoteIpAddress))
+        {
+            Error = AccountMessages.TooManySignUps;
+            var page = Page();
+            page.StatusCode = StatusCodes.Status429TooManyRequests;
+            return page;
+        }
+
         var accountKey = AccountEmail.Normalize(Email);
         var result = await grains.GetGrain<IUserGrain>(accountKey).SignUp(Email, Password);
         switch (result.Outcome)
@@ -45,7 +67,7 @@ public sealed class SignUpModel(IGrainFactory grains) : PageModel
                 return Page();
         }
 
-        await CurrentUser.SignInAsync(HttpContext, new SignedInUser(accountKey, Email.Trim()));
+        await CurrentUser.SignInAsync(HttpContext, result.SignedIn!);
         return RedirectToPage("/Projects/Traces", new { projectId = result.FirstProjectId });
     }
 }
