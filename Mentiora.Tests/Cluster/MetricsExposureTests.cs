@@ -37,6 +37,9 @@ public sealed class MetricsExposureTests
             Assert.DoesNotContain("# TYPE", body);
         }
 
+        // The harness gives its silos the cluster's certificates, so neither says at start that something is in clear.
+        Assert.DoesNotContain(cluster.Silos[0].OutputLines(), line => line.Contains("is not encrypted", StringComparison.Ordinal) || line.Contains("stored unencrypted", StringComparison.Ordinal));
+
         using var prometheus = new HttpClient { BaseAddress = cluster.SiloMetricsUrls[0] };
         var metrics = await prometheus.GetAsync("/metrics");
         Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);

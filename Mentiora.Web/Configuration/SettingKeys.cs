@@ -87,6 +87,9 @@ public static class SettingKeys
     /// <summary>The password of the key ring certificate's file.</summary>
     public const string KeyRingCertificatePassword = "DataProtection:CertificatePassword";
 
+    /// <summary>The PEM private key of the key ring certificate, when it is not in the certificate's own file.</summary>
+    public const string KeyRingCertificateKeyPath = "DataProtection:KeyPath";
+
     /// <summary>The port of the Prometheus metrics endpoint, apart from the web port so no load balancer can pass it on; 0 turns it off.</summary>
     public const string MetricsPort = "Metrics:Port";
 
@@ -98,7 +101,7 @@ public static class SettingKeys
         SiloPort, GatewayPort, AdvertisedIP, ProbeTimeoutSeconds, MissedProbesLimit, OperatorEmails,
         KeyRequestsPerSecond, FailedAuthenticationsPerIpPerMinute, SignInAttemptsPerMinute, TrustedProxyNetworks,
         GrainRetrySeconds, ShutdownDrainSeconds,
-        ClusterCertificatePath, ClusterCertificatePassword, ClusterCertificateKeyPath, KeyRingCertificatePath, KeyRingCertificatePassword, MetricsPort,
+        ClusterCertificatePath, ClusterCertificatePassword, ClusterCertificateKeyPath, KeyRingCertificatePath, KeyRingCertificatePassword, KeyRingCertificateKeyPath, MetricsPort,
     ];
 
     /// <summary>The environment variable that sets a key.</summary>

@@ -24,9 +24,14 @@ public sealed class KeyRingProtection
     public static KeyRingProtection FromConfiguration(IConfiguration configuration)
     {
         var path = configuration[SettingKeys.KeyRingCertificatePath];
-        return new KeyRingProtection(string.IsNullOrWhiteSpace(path)
-            ? null
-            : CertificateFile.Load(SettingKeys.KeyRingCertificatePath, path, configuration[SettingKeys.KeyRingCertificatePassword]));
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return new KeyRingProtection(null);
+        }
+
+        var keyPath = configuration[SettingKeys.KeyRingCertificateKeyPath];
+        return new KeyRingProtection(CertificateFile.Load(
+            SettingKeys.KeyRingCertificatePath, path, configuration[SettingKeys.KeyRingCertificatePassword], string.IsNullOrWhiteSpace(keyPath) ? null : keyPath));
     }
 
     /// <summary>Whether this silo must say at start that the ring is in clear: in PostgreSQL mode only (a SQLite file is the app's own, on its own disk).</summary>
