@@ -46,9 +46,7 @@ public sealed class KeyRingTests
         try
         {
             await using var first = new MentioraApp(storage, settings);
-            var cookies = new CookieContainer();
-            var visitor = DashboardClient.Using(new HttpClient(first.CreateClientHandler(cookies)) { BaseAddress = first.Start().BaseAddress });
-            var projectId = await visitor.SignUpAsync();
+            var (projectId, cookies) = await SignUpAsync(first);
 
             var rings = (await storage.QueryColumnAsync("SELECT xml FROM data_protection_keys")).Cast<string>().ToList();
             Assert.NotEmpty(rings);
@@ -61,16 +59,29 @@ public sealed class KeyRingTests
 
             // A second silo on the same database with the same certificate: the session cookie of the first works there.
             await using var second = new MentioraApp(storage, settings);
-            var secondAddress = second.Start().BaseAddress!;
-            var secondCookies = new CookieContainer();
-            foreach (Cookie cookie in cookies.GetCookies(first.Start().BaseAddress!))
-            {
-                secondCookies.Add(secondAddress, new Cookie(cookie.Name, cookie.Value, "/"));
-            }
+            Assert.Equal(HttpStatusCode.OK, await SettingsPageStatusAsync(second, projectId, first, cookies));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 
-            using var onSecond = new HttpClient(second.CreateClientHandler(secondCookies)) { BaseAddress = secondAddress };
-            var page = await onSecond.GetAsync($"/projects/{projectId}/settings");
-            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+    [Fact]
+    public async Task KeysStoredInClearBeforeACertificateWasConfiguredStayReadable()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "mentiora-tests", Guid.NewGuid().ToString("N"));
+        using var certificate = SelfSignedCertificate.Create("CN=mentiora-key-ring");
+        var path = Path.Combine(folder, "keyring.pfx");
+        SelfSignedCertificate.WritePfx(certificate, path);
+        var storage = await TestStorage.NewPostgresAsync();
+        try
+        {
+            await using var before = new MentioraApp(storage);
+            var (projectId, cookies) = await SignUpAsync(before);
+
+            await using var after = new MentioraApp(storage, new Dictionary<string, string?> { [SettingKeys.KeyRingCertificatePath] = path });
+            Assert.Equal(HttpStatusCode.OK, await SettingsPageStatusAsync(after, projectId, before, cookies));
         }
         finally
         {
@@ -88,6 +99,28 @@ public sealed class KeyRingTests
         Assert.Single(app.Logs.GetSnapshot(), r => r.Level == LogLevel.Warning && r.Message == KeyRingProtection.UnencryptedWarning);
         // What the warning says: the key itself is in the row.
         Assert.Contains("<masterKey", (string)(await storage.QueryColumnAsync("SELECT xml FROM data_protection_keys"))[0]!);
+    }
+
+    // Signs up on the app, as a browser would; its cookies then hold the session.
+    private static async Task<(Guid ProjectId, CookieContainer Cookies)> SignUpAsync(MentioraApp app)
+    {
+        var cookies = new CookieContainer();
+        var visitor = DashboardClient.Using(new HttpClient(app.CreateClientHandler(cookies)) { BaseAddress = app.Start().BaseAddress });
+        return (await visitor.SignUpAsync(), cookies);
+    }
+
+    // The project's Settings page on another app, with the cookies the first app set: 200 when it read the session, a redirect to sign-in when not.
+    private static async Task<HttpStatusCode> SettingsPageStatusAsync(MentioraApp other, Guid projectId, MentioraApp signedInOn, CookieContainer cookies)
+    {
+        var address = other.Start().BaseAddress!;
+        var copied = new CookieContainer();
+        foreach (Cookie cookie in cookies.GetCookies(signedInOn.Start().BaseAddress!))
+        {
+            copied.Add(address, new Cookie(cookie.Name, cookie.Value, "/"));
+        }
+
+        using var http = new HttpClient(other.CreateClientHandler(copied)) { BaseAddress = address };
+        return (await http.GetAsync($"/projects/{projectId}/settings")).StatusCode;
     }
 
     private static ServiceProvider KeyRingOf(StorageSettings settings)
