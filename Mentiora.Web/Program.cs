@@ -57,6 +57,8 @@ try
     metricsEndpoint = MetricsEndpoint.FromConfiguration(builder.Configuration, storage);
     using var startupLog = LoggerFactory.Create(log => log.AddConfiguration(builder.Configuration.GetSection("Logging")).AddConsole());
     await DatabaseSchema.ApplyAsync(storage, startupLog.CreateLogger("Mentiora.Storage"));
+    // After the database: when both are wrong, the storage is what the operator must hear of first.
+    metricsEndpoint.EnsurePortIsFree();
 }
 catch (Exception e) when (e is StorageUnavailableException or InvalidSettingException)
 {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using Mentiora.Web.Configuration;
 using Mentiora.Web.Storage;
 
@@ -36,5 +37,27 @@ public sealed record MetricsEndpoint(int Port, string Host)
         var onNetwork = storage.Mode == StorageMode.Postgres
             && IPAddress.TryParse(advertised ?? "127.0.0.1", out var address) && !IPAddress.IsLoopback(address);
         return new MetricsEndpoint(port, onNetwork ? "+" : "127.0.0.1");
+    }
+
+    /// <summary>
+    /// Stops the app with one line when the port is taken (another app, a second instance): the exporter itself would
+    /// only fail later, with a stack trace, once the host starts.
+    /// </summary>
+    public void EnsurePortIsFree()
+    {
+        if (!IsEnabled) return;
+        using var probe = new TcpListener(Host == "+" ? IPAddress.Any : IPAddress.Loopback, Port);
+        try
+        {
+            probe.Start();
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            throw new InvalidSettingException($"{SettingKeys.MetricsPort} {Port}: address already in use; give a free port, or 0 to turn metrics off.");
+        }
+        finally
+        {
+            probe.Stop();
+        }
     }
 }
