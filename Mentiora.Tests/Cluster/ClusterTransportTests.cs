@@ -83,7 +83,7 @@ public sealed class ClusterTransportTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AnEmbeddedAppListensOnLoopbackOnlyAndGivesNoTransportWarning()
+    public async Task AnEmbeddedAppWhoseSiloListensOnLoopbackOnlyGivesNoTransportWarning()
     {
         await using var embedded = new MentioraApp(TestStorage.NewEmbedded());
         embedded.Start();
