@@ -29,9 +29,10 @@ RUN mkdir -p /app/data && chown "$APP_UID" /app/data
 USER $APP_UID
 
 ENV ASPNETCORE_URLS=http://+:8080
-# 8080 HTTP (dashboard, API, /healthz, /readyz); 11111 silo-to-silo; 30000 Orleans gateway.
-# Other ports need the matching Orleans__SiloPort / Orleans__GatewayPort / ASPNETCORE_URLS.
-EXPOSE 8080 11111 30000
+# 8080 HTTP (dashboard, API, /healthz, /readyz); 11111 silo-to-silo; 30000 Orleans gateway;
+# 9464 Prometheus /metrics (for the scraper only, never behind the load balancer).
+# Other ports need the matching Orleans__SiloPort / Orleans__GatewayPort / ASPNETCORE_URLS / Metrics__Port.
+EXPOSE 8080 11111 30000 9464
 
 # No HEALTHCHECK here: the image has neither curl nor wget, and the HTTP port is whatever
 # ASPNETCORE_URLS says at run time. docker-compose.yml checks /readyz with bash alone (the image is

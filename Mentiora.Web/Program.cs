@@ -25,20 +25,41 @@ using Orleans.Dashboard;
 using Orleans.Serialization;
 using Orleans.Storage;
 
-var builder = WebApplication.CreateBuilder(args);
+// The content root comes from where the app is, not from the working directory it was started in (see AppContentRoot).
+string? contentRoot;
+try
+{
+    contentRoot = AppContentRoot.Find(args, AppContext.BaseDirectory);
+}
+catch (InvalidSettingException e)
+{
+    Console.Error.WriteLine($"Mentiora could not start. {e.Message}");
+    Environment.ExitCode = 1;
+    return;
+}
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = contentRoot });
 
 // Storage: PostgreSQL when a connection string is configured, else a SQLite file. The schema
 // must exist before the silo starts, because Orleans reads its queries from it at start-up.
 StorageSettings storage;
 TrustedProxies trustedProxies;
+ClusterTransport clusterTransport;
+KeyRingProtection keyRingProtection;
+MetricsEndpoint metricsEndpoint;
 try
 {
     // Checked before the database is touched: a mistyped setting stops the app at once.
     trustedProxies = TrustedProxies.FromConfiguration(builder.Configuration);
     OperatorPolicy.RefuseRetiredSetting(builder.Configuration);
     storage = StorageSettings.FromConfiguration(builder.Configuration, builder.Environment.ContentRootPath);
+    clusterTransport = ClusterTransport.FromConfiguration(builder.Configuration);
+    keyRingProtection = KeyRingProtection.FromConfiguration(builder.Configuration);
+    metricsEndpoint = MetricsEndpoint.FromConfiguration(builder.Configuration, storage);
     using var startupLog = LoggerFactory.Create(log => log.AddConfiguration(builder.Configuration.GetSection("Logging")).AddConsole());
     await DatabaseSchema.ApplyAsync(storage, startupLog.CreateLogger("Mentiora.Storage"));
+    // After the database: when both are wrong, the storage is what the operator must hear of first.
+    metricsEndpoint.EnsurePortIsFree();
 }
 catch (Exception e) when (e is StorageUnavailableException or InvalidSettingException)
 {
@@ -57,7 +78,8 @@ builder.Services.AddSingleton(storage);
 builder.Services.AddSingleton(TimeProvider.System);
 
 // Data Protection keys live in the database, so cookies and signing secrets work on every silo.
-builder.Services.AddDataProtection().SetApplicationName("Mentiora");
+// With a certificate configured the keys are encrypted at rest too (see KeyRingProtection).
+keyRingProtection.ApplyTo(builder.Services.AddDataProtection().SetApplicationName("Mentiora"));
 builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(
     new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new DatabaseXmlRepository(dataSource)));
 
@@ -70,6 +92,8 @@ builder.UseOrleans(silo =>
         o.ServiceId = builder.Configuration[SettingKeys.ServiceId] ?? "mentiora";
     });
     ConfigureClustering(silo, storage, builder.Configuration);
+    // Mutual TLS between silos and on the gateway when the cluster has a certificate (see ClusterTransport).
+    clusterTransport.ApplyTo(silo);
 
     // Quick failure detection: a dead silo's keys move to a live one within seconds, not a minute.
     silo.Configure<ClusterMembershipOptions>(o =>
@@ -119,9 +143,19 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<KeyUsageRecorder>(
 builder.Services.AddSingleton<ShutdownDrain>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ShutdownDrain>());
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout(builder.Configuration));
-builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-    .AddMeter(MentioraMetrics.MeterName, "Microsoft.AspNetCore.Hosting")
-    .AddPrometheusExporter());
+builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
+{
+    metrics.AddMeter(MentioraMetrics.MeterName, "Microsoft.AspNetCore.Hosting");
+    // On a port of its own, never the web port (see MetricsEndpoint).
+    if (metricsEndpoint.IsEnabled)
+    {
+        metrics.AddPrometheusHttpListener(o =>
+        {
+            o.Host = metricsEndpoint.Host;
+            o.Port = metricsEndpoint.Port;
+        });
+    }
+});
 
 // Traces: a bounded queue group-committed to the database.
 builder.Services.Configure<TraceWriterOptions>(builder.Configuration.GetSection("Traces"));
@@ -234,8 +268,12 @@ app.MapControllers();
 app.MapRazorPages();
 app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = ReadinessReport.WriteAsync });
-app.MapPrometheusScrapingEndpoint("/metrics");
 app.MapOrleansDashboard("/ops/orleans").RequireAuthorization(OperatorPolicy.Name);
+
+// Said once at start: what an operator must fix before this deployment is trusted.
+var startLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Mentiora.Startup");
+if (clusterTransport.WarrantsWarning(storage)) startLog.LogWarning(ClusterTransport.UnencryptedWarning);
+if (keyRingProtection.WarrantsWarning(storage)) startLog.LogWarning(KeyRingProtection.UnencryptedWarning);
 
 // One first Data Protection key for the whole cluster, before anyone signs in.
 await KeyRingBootstrap.EnsureKeyAsync(app.Services, storage);

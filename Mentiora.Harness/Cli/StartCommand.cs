@@ -97,6 +97,7 @@ internal static class StartCommand
         state["MENTIORA_SILO_URLS"] = string.Join(' ', cluster.SiloUrls.Select(u => u.ToString().TrimEnd('/')));
         state["MENTIORA_SILO_PORTS"] = string.Join(' ', cluster.Silos.Select(s => s.SiloPort));
         state["MENTIORA_GATEWAY_PORTS"] = string.Join(' ', cluster.Silos.Select(s => s.GatewayPort));
+        state["MENTIORA_METRICS_URLS"] = string.Join(' ', cluster.SiloMetricsUrls.Select(u => new Uri(u, "metrics").ToString()));
         state["MENTIORA_SILO_PIDS"] = string.Join(' ', cluster.SiloProcessIds);
         state["MENTIORA_NGINX_PID"] = nginx.ProcessId.ToString(CultureInfo.InvariantCulture);
         state["MENTIORA_POSTGRES_PID"] = postgres.ProcessId?.ToString(CultureInfo.InvariantCulture) ?? "";
@@ -111,7 +112,7 @@ internal static class StartCommand
         for (var i = 0; i < cluster.Silos.Count; i++)
         {
             var silo = cluster.Silos[i];
-            Console.WriteLine($"  silo {i + 1}         {silo.BaseAddress.ToString().TrimEnd('/')}   (PID {silo.ProcessId}, log {Path.Combine(dir, $"silo{i + 1}.log")})");
+            Console.WriteLine($"  silo {i + 1}         {silo.BaseAddress.ToString().TrimEnd('/')}   (PID {silo.ProcessId}, log {Path.Combine(dir, $"silo{i + 1}.log")}, metrics {new Uri(silo.MetricsAddress, "metrics")})");
         }
 
         Console.WriteLine($"  database       {cluster.ConnectionString}   (PostgreSQL PID {state["MENTIORA_POSTGRES_PID"]})");

@@ -56,6 +56,12 @@ public sealed class Cluster : IAsyncDisposable
     /// <summary>Each silo's own web address, bypassing nginx.</summary>
     public IReadOnlyList<Uri> SiloUrls => _silos.Select(s => s.BaseAddress).ToList();
 
+    /// <summary>Each silo's Prometheus address (its own port, which nginx never proxies).</summary>
+    public IReadOnlyList<Uri> SiloMetricsUrls => _silos.Select(s => s.MetricsAddress).ToList();
+
+    /// <summary>The certificates the silos were given (mutual TLS between them, the key ring at rest), or null when the cluster runs without.</summary>
+    public ClusterCertificates? Certificates { get; private set; }
+
     /// <summary>The process of each silo, in start order.</summary>
     public IReadOnlyList<int> SiloProcessIds => _silos.Select(s => s.ProcessId).ToList();
 
@@ -76,6 +82,7 @@ public sealed class Cluster : IAsyncDisposable
             System.IO.Directory.CreateDirectory(directory);
             // Readable by the postgres user when the database runs as that user inside this folder.
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(directory, (UnixFileMode)0b111_101_101);
+            if (options.Tls) cluster.Certificates = ClusterCertificates.Create(Path.Combine(directory, "certs"));
             await cluster.StartDatabaseAsync();
             await cluster.StartSilosAsync();
             if (options.Nginx)
@@ -132,7 +139,7 @@ public sealed class Cluster : IAsyncDisposable
     {
         var old = _silos[index];
         await old.DisposeAsync();
-        var restarted = await SiloProcess.StartOnPortsAsync(old.Options, old.BaseAddress.Port, old.SiloPort, old.GatewayPort);
+        var restarted = await SiloProcess.StartOnPortsAsync(old.Options, old.BaseAddress.Port, old.SiloPort, old.GatewayPort, old.MetricsPort);
         _silos[index] = restarted;
         return restarted;
     }
@@ -310,7 +317,7 @@ public sealed class Cluster : IAsyncDisposable
             Name = name,
             ConnectionString = ConnectionString,
             ClusterId = ClusterId,
-            Settings = new Dictionary<string, string>(_options.Settings),
+            Settings = SettingsOfSilos(),
             AppDll = _options.AppDll,
             ContentRoot = _options.ContentRoot,
             LogFile = _options.Detached ? Path.Combine(Directory, $"silo{index + 1}.log") : null,
@@ -318,6 +325,14 @@ public sealed class Cluster : IAsyncDisposable
             StartTimeout = _options.SiloStartTimeout,
         };
         return _options.ConfigureSilo?.Invoke(options) ?? options;
+    }
+
+    // The certificates first, so that a test's own settings can replace them.
+    private Dictionary<string, string> SettingsOfSilos()
+    {
+        var settings = Certificates?.SiloSettings() ?? [];
+        foreach (var (key, value) in _options.Settings) settings[key] = value;
+        return settings;
     }
 
     private static Process? TryGetProcess(int pid)

@@ -55,6 +55,12 @@ public sealed record ClusterOptions
     /// <summary>Runs when the first silo is ready and before the second starts (only with <see cref="OneByOne"/>): it can only activate grains on the first.</summary>
     public Func<SiloProcess, Task>? WhileFirstIsAlone { get; init; }
 
+    /// <summary>
+    /// True (the default): a self-signed certificate is made at start into the cluster's folder and given to every silo, so
+    /// silo and gateway connections use mutual TLS and the key ring is encrypted, as a deployment should run.
+    /// </summary>
+    public bool Tls { get; init; } = true;
+
     /// <summary>The silos' settings, as environment variables.</summary>
     public IDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 

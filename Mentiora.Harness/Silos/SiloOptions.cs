@@ -25,7 +25,7 @@ public sealed record SiloOptions
     /// <summary>The Mentiora.Web.dll to run; the one beside this program when null.</summary>
     public string? AppDll { get; init; }
 
-    /// <summary>The working directory (content root: appsettings.json, wwwroot); the dll's folder when null.</summary>
+    /// <summary>The working directory; the dll's folder when null. The app finds its content root (appsettings.json, wwwroot) from the dll, not from here.</summary>
     public string? ContentRoot { get; init; }
 
     /// <summary>

@@ -29,12 +29,13 @@ public sealed class SiloProcess : IAsyncDisposable
     private int _droppedLines;
     private int _disposed;
 
-    private SiloProcess(SiloOptions options, Uri baseAddress, int siloPort, int gatewayPort, Process process)
+    private SiloProcess(SiloOptions options, Uri baseAddress, int siloPort, int gatewayPort, int metricsPort, Process process)
     {
         _options = options;
         BaseAddress = baseAddress;
         SiloPort = siloPort;
         GatewayPort = gatewayPort;
+        MetricsPort = metricsPort;
         _process = process;
     }
 
@@ -49,6 +50,12 @@ public sealed class SiloProcess : IAsyncDisposable
 
     /// <summary>The Orleans client gateway port.</summary>
     public int GatewayPort { get; }
+
+    /// <summary>The port of its Prometheus endpoint, apart from the web port.</summary>
+    public int MetricsPort { get; }
+
+    /// <summary>Where Prometheus scrapes it: <c>MetricsAddress + "metrics"</c>.</summary>
+    public Uri MetricsAddress => new($"http://127.0.0.1:{MetricsPort}/");
 
     /// <summary>The options it was started with (to start a replacement like it).</summary>
     public SiloOptions Options => _options;
@@ -79,13 +86,13 @@ public sealed class SiloProcess : IAsyncDisposable
 
     /// <summary>Starts the silo on free ports (new ones when a port was taken meanwhile) and waits until it answers ready.</summary>
     public static Task<SiloProcess> StartAsync(SiloOptions options) =>
-        FreePort.RetryWhenTakenAsync(() => StartOnceAsync(options, FreePort.Next(), FreePort.Next(), FreePort.Next()));
+        FreePort.RetryWhenTakenAsync(() => StartOnceAsync(options, FreePort.Next(), FreePort.Next(), FreePort.Next(), FreePort.Next()));
 
     /// <summary>Starts the silo on the given ports (e.g. a restarted silo on the ports nginx knows) and waits until it answers ready.</summary>
-    public static Task<SiloProcess> StartOnPortsAsync(SiloOptions options, int httpPort, int siloPort, int gatewayPort) =>
-        StartOnceAsync(options, httpPort, siloPort, gatewayPort);
+    public static Task<SiloProcess> StartOnPortsAsync(SiloOptions options, int httpPort, int siloPort, int gatewayPort, int metricsPort) =>
+        StartOnceAsync(options, httpPort, siloPort, gatewayPort, metricsPort);
 
-    private static async Task<SiloProcess> StartOnceAsync(SiloOptions options, int httpPort, int siloPort, int gatewayPort)
+    private static async Task<SiloProcess> StartOnceAsync(SiloOptions options, int httpPort, int siloPort, int gatewayPort, int metricsPort)
     {
         var appDll = options.AppDll ?? DefaultAppDll;
         var detached = options.LogFile is not null;
@@ -119,6 +126,7 @@ public sealed class SiloProcess : IAsyncDisposable
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{httpPort}",
             ["Orleans__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
             ["Orleans__GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture),
+            ["Metrics__Port"] = metricsPort.ToString(CultureInfo.InvariantCulture),
             ["Orleans__AdvertisedIP"] = "127.0.0.1",
             ["Orleans__ClusterId"] = options.ClusterId,
             ["Orleans__ServiceId"] = options.ServiceId ?? options.ClusterId,
@@ -140,7 +148,7 @@ public sealed class SiloProcess : IAsyncDisposable
         foreach (var (key, value) in environment) start.Environment[key] = value;
 
         var process = new Process { StartInfo = start };
-        var silo = new SiloProcess(options, new Uri($"http://127.0.0.1:{httpPort}"), siloPort, gatewayPort, process);
+        var silo = new SiloProcess(options, new Uri($"http://127.0.0.1:{httpPort}"), siloPort, gatewayPort, metricsPort, process);
         if (!detached)
         {
             process.OutputDataReceived += (_, e) => silo.Keep(e.Data);

@@ -20,6 +20,9 @@ public sealed class MentioraApp : WebApplicationFactory<Program>
 {
     private readonly IReadOnlyDictionary<string, string?> _settings;
 
+    // Each app its own: apps of tests running side by side would otherwise all want the default port.
+    private readonly int _metricsPort = FreePort.Next();
+
     // Set once the host is built: an app never started has nothing to scan, and asking it for its
     // logs would start it only to dispose it.
     private bool _built;
@@ -69,6 +72,9 @@ public sealed class MentioraApp : WebApplicationFactory<Program>
         return handler;
     }
 
+    /// <summary>Where Prometheus scrapes this app: its metrics port, apart from the web port.</summary>
+    public Uri MetricsAddress => new($"http://127.0.0.1:{_metricsPort}/");
+
     /// <summary>Where this app keeps its data.</summary>
     public TestStorage Storage { get; }
 
@@ -107,6 +113,7 @@ public sealed class MentioraApp : WebApplicationFactory<Program>
         Storage.Apply(builder);
         builder.UseSetting("Orleans:SiloPort", FreePort.Next().ToString());
         builder.UseSetting("Orleans:GatewayPort", FreePort.Next().ToString());
+        builder.UseSetting("Metrics:Port", _metricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Logging:LogLevel:Default", "Debug");
         builder.UseSetting("Logging:LogLevel:Orleans", "Information");
 

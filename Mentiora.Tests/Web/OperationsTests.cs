@@ -59,13 +59,26 @@ public sealed class OperationsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, (await _client.SendAsync(TraceEvents.Post("{", key.Key))).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await _client.SendAsync(TraceEvents.Post(TraceEvents.Valid(), key.Summary.Prefix))).StatusCode);
 
-        var metrics = await _client.GetStringAsync("/metrics");
+        using var prometheus = new HttpClient { BaseAddress = _app.MetricsAddress };
+        var metrics = await prometheus.GetStringAsync("/metrics");
 
         Assert.Matches(@"mentiora_traces_accepted(_total)?\{[^}]*\} [1-9]", metrics);
         Assert.Matches(@"mentiora_traces_refused(_total)?\{[^}]*reason=""invalid_json""[^}]*\} [1-9]", metrics);
         Assert.Matches(@"mentiora_auth_failures(_total)?\{[^}]*reason=""invalid_api_key""[^}]*\} [1-9]", metrics);
         Assert.Contains("mentiora_trace_writer_batch_size", metrics);
         Assert.Contains("mentiora_trace_writer_queue_depth", metrics);
+    }
+
+    [Theory]
+    [InlineData("/metrics")]
+    [InlineData("/METRICS")]
+    [InlineData("/metrics/")]
+    public async Task TheWebPortServesNoMetricsInAnySpelling(string path)
+    {
+        var answer = await _client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.NotFound, answer.StatusCode);
+        Assert.DoesNotContain("mentiora_", await answer.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -84,6 +84,27 @@ public static class SettingKeys
     /// <summary>Comma-separated networks (CIDR) or addresses of the proxies whose X-Forwarded-For and X-Forwarded-Proto are believed.</summary>
     public const string TrustedProxyNetworks = "Proxy:TrustedNetworks";
 
+    /// <summary>The cluster's certificate (.pfx/.p12, or PEM); when set, silo and gateway connections use mutual TLS with it.</summary>
+    public const string ClusterCertificatePath = "Orleans:Tls:CertificatePath";
+
+    /// <summary>The password of the cluster certificate's file (or of its encrypted PEM key).</summary>
+    public const string ClusterCertificatePassword = "Orleans:Tls:CertificatePassword";
+
+    /// <summary>The PEM private key of the cluster certificate, when it is not in the certificate's own file.</summary>
+    public const string ClusterCertificateKeyPath = "Orleans:Tls:KeyPath";
+
+    /// <summary>The certificate (.pfx/.p12, or PEM with its key) that encrypts the Data Protection key ring at rest.</summary>
+    public const string KeyRingCertificatePath = "DataProtection:CertificatePath";
+
+    /// <summary>The password of the key ring certificate's file.</summary>
+    public const string KeyRingCertificatePassword = "DataProtection:CertificatePassword";
+
+    /// <summary>The PEM private key of the key ring certificate, when it is not in the certificate's own file.</summary>
+    public const string KeyRingCertificateKeyPath = "DataProtection:KeyPath";
+
+    /// <summary>The port of the Prometheus metrics endpoint, apart from the web port so no load balancer can pass it on; 0 turns it off.</summary>
+    public const string MetricsPort = "Metrics:Port";
+
     /// <summary>All of them, for checks that compare deployments with what the app reads.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
@@ -94,6 +115,7 @@ public static class SettingKeys
         GrainRetrySeconds, ShutdownDrainSeconds,
         BrowserMaxBodyBytes, PublishableKeyRequestsPerSecond,
         SignUpsPerAddressPerHour,
+        ClusterCertificatePath, ClusterCertificatePassword, ClusterCertificateKeyPath, KeyRingCertificatePath, KeyRingCertificatePassword, KeyRingCertificateKeyPath, MetricsPort,
     ];
 
     /// <summary>The environment variable that sets a key.</summary>

@@ -4,7 +4,7 @@ using Mentiora.Bench.Output;
 
 namespace Mentiora.Bench.Measuring;
 
-/// <summary>The trace writer's counters summed over the silos' /metrics pages at one moment.</summary>
+/// <summary>The trace writer's counters summed over the silos' /metrics pages (each on its silo's metrics port) at one moment.</summary>
 public sealed record WriterSnapshot(double Accepted, double Batches, double Traces, double CommitSeconds, double QueueDepth, long Timestamp)
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };

@@ -211,7 +211,7 @@ public sealed class BenchmarkRun(BenchOptions options, BenchFiles files)
             Progress.Say($"Cluster ready: load balancer {cluster.Url.ToString().TrimEnd('/')}, silos {string.Join(' ', cluster.SiloUrls.Select(u => u.ToString().TrimEnd('/')))} " +
                 $"(PIDs {string.Join(' ', cluster.SiloProcessIds)}), database port {cluster.Postgres?.Port}");
             var key = await Dashboard.DashboardKeyMaker.CreateKeyAsync(cluster.Url);
-            var target = new Target(cluster.Url, cluster.SiloUrls, cluster.SiloProcessIds, new PostgresRowCounter(cluster.ConnectionString), key);
+            var target = new Target(cluster.Url, cluster.SiloUrls, cluster.SiloMetricsUrls, cluster.SiloProcessIds, new PostgresRowCounter(cluster.ConnectionString), key);
             await compare.WrkAsync("cluster", target, "single.lua", options.Connections, 1, 202);
             await compare.RateAsync("cluster", target);
             Progress.Say("Stopping the cluster");

@@ -21,7 +21,7 @@ public sealed class Comparison(BenchOptions options, Wrk wrk, LoadGen loadGen, R
     /// </summary>
     public async Task WrkAsync(string scenario, Target target, string script, int connections, int events, int expected)
     {
-        var check = new RowCheck(target.Rows, target.SiloUrls);
+        var check = new RowCheck(target.Rows, target.MetricsUrls);
         var groups = Groups(target);
         Progress.Say($"{scenario}: warming up both sides ({options.WarmupSeconds}s each)");
         await wrk.RunAsync($"{scenario}.warmup.ingestion", target.Url, script, connections, options.WarmupSeconds, target.Key, groups);
@@ -80,7 +80,7 @@ public sealed class Comparison(BenchOptions options, Wrk wrk, LoadGen loadGen, R
             return;
         }
 
-        var check = new RowCheck(target.Rows, target.SiloUrls);
+        var check = new RowCheck(target.Rows, target.MetricsUrls);
         var groups = Groups(target);
         Progress.Say($"{scenario}: fixed rate {rate} req/s (half of the median maximum {Numbers.Whole(max)}), {options.RateDurationSeconds}s + 2s warm-up per run");
         for (var run = 1; run <= options.Runs; run++)

@@ -48,7 +48,7 @@ public sealed class SingleApp : IAsyncDisposable
         {
             Progress.Say($"Mentiora ({name}) ready at {process.BaseAddress.ToString().TrimEnd('/')} (PID {process.ProcessId})");
             var key = await DashboardKeyMaker.CreateKeyAsync(process.BaseAddress);
-            return new SingleApp(process, new Target(process.BaseAddress, [process.BaseAddress], [process.ProcessId], rows, key));
+            return new SingleApp(process, new Target(process.BaseAddress, [process.BaseAddress], [process.MetricsAddress], [process.ProcessId], rows, key));
         }
         catch
         {
