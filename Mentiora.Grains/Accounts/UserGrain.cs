@@ -1,4 +1,5 @@
 using Mentiora.Grains.Projects;
+using Mentiora.Grains.Secrets;
 using Microsoft.AspNetCore.Identity;
 
 namespace Mentiora.Grains.Accounts;
@@ -24,14 +25,14 @@ public sealed class UserGrain(
 
     private bool SignedUp => account.State.PasswordHash.Length > 0;
 
-    public async Task<SignUpResult> SignUp(string email, string password)
+    public async Task<SignUpResult> SignUp(string email, SecretText password)
     {
         if (SignedUp)
         {
             return new SignUpResult(SignUpOutcome.AlreadyRegistered, null);
         }
 
-        if (password.Length < MinPasswordLength)
+        if (password.Reveal().Length < MinPasswordLength)
         {
             return new SignUpResult(SignUpOutcome.PasswordTooShort, null);
         }
@@ -40,23 +41,23 @@ public sealed class UserGrain(
         // can reach, and the person can simply sign up again.
         var firstProject = await NewOwnedProject(FirstProjectName);
         account.State.Email = email.Trim();
-        account.State.PasswordHash = Hasher.HashPassword(AccountKey, password);
+        account.State.PasswordHash = Hasher.HashPassword(AccountKey, password.Reveal());
         account.State.CreatedAt = clock.GetUtcNow();
         account.State.Projects.Add(firstProject);
         await account.WriteStateAsync();
         return new SignUpResult(SignUpOutcome.Created, firstProject.ProjectId);
     }
 
-    public async Task<SignedInUser?> SignIn(string password)
+    public async Task<SignedInUser?> SignIn(SecretText password)
     {
         if (!SignedUp)
         {
-            Hasher.VerifyHashedPassword(AccountKey, DecoyHash, password);
+            Hasher.VerifyHashedPassword(AccountKey, DecoyHash, password.Reveal());
             DeactivateOnIdle();
             return null;
         }
 
-        var verdict = Hasher.VerifyHashedPassword(AccountKey, account.State.PasswordHash, password);
+        var verdict = Hasher.VerifyHashedPassword(AccountKey, account.State.PasswordHash, password.Reveal());
         if (verdict == PasswordVerificationResult.Failed)
         {
             return null;
@@ -64,7 +65,7 @@ public sealed class UserGrain(
 
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
         {
-            account.State.PasswordHash = Hasher.HashPassword(AccountKey, password);
+            account.State.PasswordHash = Hasher.HashPassword(AccountKey, password.Reveal());
             await account.WriteStateAsync();
         }
 

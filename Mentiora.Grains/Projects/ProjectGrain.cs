@@ -1,6 +1,7 @@
 using Mentiora.Grains.Accounts;
 using Mentiora.Grains.KeyDirectory;
 using Mentiora.Grains.Keys;
+using Mentiora.Grains.Secrets;
 using Mentiora.Grains.Usage;
 using Microsoft.AspNetCore.DataProtection;
 
@@ -113,7 +114,7 @@ public sealed class ProjectGrain(
             throw;
         }
 
-        return new CreateApiKeyResult(CreateApiKeyOutcome.Created, new CreatedApiKey(Summarize(stored), key, signingSecret));
+        return new CreateApiKeyResult(CreateApiKeyOutcome.Created, new CreatedApiKey(Summarize(stored), new SecretText(key), new SecretText(signingSecret)));
     }
 
     public async Task<RenameApiKeyOutcome> RenameApiKey(string actor, Guid keyId, string? name)
@@ -327,7 +328,7 @@ public sealed class ProjectGrain(
             Task.FromResult(new OriginTest(outcome, normalized, rule, error));
     }
 
-    public Task<BrowserAuthentication> AuthenticateBrowser(string publishableKey, string? origin, string? identityToken)
+    public Task<BrowserAuthentication> AuthenticateBrowser(string publishableKey, string? origin, SecretText? identityToken)
     {
         var stored = Keys.Find(k => k.PublishableKey == publishableKey);
         if (stored is null)
@@ -348,7 +349,7 @@ public sealed class ProjectGrain(
         EndUser? user = null;
         if (identityToken is not null)
         {
-            var verification = IdentityTokens.Verify(identityToken, SigningKey(stored), clock.GetUtcNow());
+            var verification = IdentityTokens.Verify(identityToken.Reveal(), SigningKey(stored), clock.GetUtcNow());
             switch (verification.Check)
             {
                 case IdentityTokenCheck.Expired:
@@ -378,7 +379,7 @@ public sealed class ProjectGrain(
         var now = clock.GetUtcNow();
         var token = IdentityTokens.Mint(user, SigningKey(stored), now, lifetime);
         var issuedAt = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
-        return Task.FromResult<MintedIdentityToken?>(new MintedIdentityToken(token, issuedAt + TimeSpan.FromSeconds(Math.Ceiling(lifetime.TotalSeconds))));
+        return Task.FromResult<MintedIdentityToken?>(new MintedIdentityToken(new SecretText(token), issuedAt + TimeSpan.FromSeconds(Math.Ceiling(lifetime.TotalSeconds))));
     }
 
     public Task<ApiKeyDescription?> Describe(Guid keyId)

@@ -1,5 +1,6 @@
 using Mentiora.Grains.Accounts;
 using Mentiora.Grains.Projects;
+using Mentiora.Grains.Secrets;
 using Mentiora.Tests.Infrastructure;
 
 namespace Mentiora.Tests.Grains;
@@ -15,7 +16,7 @@ public sealed class AccountGrainTests(GrainClusterFixture cluster) : IClassFixtu
     private async Task<(string AccountKey, Guid ProjectId)> SignUp()
     {
         var email = NewEmail();
-        var result = await User(email).SignUp(email, Password);
+        var result = await User(email).SignUp(email, new SecretText(Password));
         return (AccountEmail.Normalize(email), result.FirstProjectId!.Value);
     }
 
@@ -24,7 +25,7 @@ public sealed class AccountGrainTests(GrainClusterFixture cluster) : IClassFixtu
     {
         var email = NewEmail();
 
-        var result = await User(email).SignUp(email, Password);
+        var result = await User(email).SignUp(email, new SecretText(Password));
 
         Assert.Equal(SignUpOutcome.Created, result.Outcome);
         var projects = await User(email).GetProjects();
@@ -40,13 +41,13 @@ public sealed class AccountGrainTests(GrainClusterFixture cluster) : IClassFixtu
     public async Task AnAddressCanSignUpOnlyOnceWhateverItsCase()
     {
         var email = NewEmail();
-        await User(email).SignUp(email, Password);
+        await User(email).SignUp(email, new SecretText(Password));
 
-        var again = await User(email.ToUpperInvariant()).SignUp(email.ToUpperInvariant(), "another long password");
+        var again = await User(email.ToUpperInvariant()).SignUp(email.ToUpperInvariant(), new SecretText("another long password"));
 
         Assert.Equal(SignUpOutcome.AlreadyRegistered, again.Outcome);
-        Assert.NotNull(await User(email).SignIn(Password));
-        Assert.Null(await User(email).SignIn("another long password"));
+        Assert.NotNull(await User(email).SignIn(new SecretText(Password)));
+        Assert.Null(await User(email).SignIn(new SecretText("another long password")));
     }
 
     [Fact]
@@ -54,7 +55,7 @@ public sealed class AccountGrainTests(GrainClusterFixture cluster) : IClassFixtu
     {
         var email = NewEmail();
 
-        var result = await User(email).SignUp(email, "elevenchars");
+        var result = await User(email).SignUp(email, new SecretText("elevenchars"));
 
         Assert.Equal(SignUpOutcome.PasswordTooShort, result.Outcome);
         Assert.False(await User(email).Exists());
@@ -64,13 +65,13 @@ public sealed class AccountGrainTests(GrainClusterFixture cluster) : IClassFixtu
     public async Task SignInChecksThePassword()
     {
         var email = NewEmail();
-        await User(email).SignUp(email, Password);
+        await User(email).SignUp(email, new SecretText(Password));
 
-        var signedIn = await User(email).SignIn(Password);
+        var signedIn = await User(email).SignIn(new SecretText(Password));
 
         Assert.Equal(new SignedInUser(AccountEmail.Normalize(email), email), signedIn);
-        Assert.Null(await User(email).SignIn(Password + "!"));
-        Assert.Null(await User(NewEmail()).SignIn(Password));
+        Assert.Null(await User(email).SignIn(new SecretText(Password + "!")));
+        Assert.Null(await User(NewEmail()).SignIn(new SecretText(Password)));
     }
 
     [Fact]

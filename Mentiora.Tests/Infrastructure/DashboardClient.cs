@@ -34,10 +34,10 @@ public sealed partial class DashboardClient
     public Uri BaseAddress => Http.BaseAddress!;
 
     /// <summary>Signs up a new account and returns its first project's id.</summary>
-    public async Task<Guid> SignUpAsync(string? email = null)
+    public async Task<Guid> SignUpAsync(string? email = null, string password = Password)
     {
         await GetPageAsync("/signup");
-        var response = await PostFormAsync("/signup", new() { ["Email"] = email ?? NewEmail(), ["Password"] = Password });
+        var response = await PostFormAsync("/signup", new() { ["Email"] = email ?? NewEmail(), ["Password"] = password });
         Assert.True(response.StatusCode == HttpStatusCode.Redirect,
             $"sign-up should redirect, answered {(int)response.StatusCode}: {Errors(await response.Content.ReadAsStringAsync())}");
         var match = ProjectInPath().Match(response.Headers.Location!.ToString());

@@ -69,6 +69,9 @@ public sealed class MentioraApp : WebApplicationFactory<Program>
         return handler;
     }
 
+    /// <summary>Services added after the app's own, for tests that put a fault or an option of their own into the silo.</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     /// <summary>Where this app keeps its data.</summary>
     public TestStorage Storage { get; }
 
@@ -121,6 +124,11 @@ public sealed class MentioraApp : WebApplicationFactory<Program>
 
         builder.ConfigureLogging(logging => logging.AddFakeLogging(o => o.CollectRecordsForDisabledLogLevels = false));
         builder.ConfigureServices(services => services.AddSingleton<IIncomingGrainCallFilter, IssuedSecretsRecorder>());
+        if (TestServices is { } testServices)
+        {
+            builder.ConfigureServices(testServices);
+        }
+
         _built = true;
     }
 

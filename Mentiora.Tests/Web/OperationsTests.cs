@@ -1,5 +1,6 @@
 using System.Net;
 using Mentiora.Grains.Accounts;
+using Mentiora.Grains.Secrets;
 using Mentiora.Harness.Postgres;
 using Mentiora.Tests.Infrastructure;
 
@@ -95,7 +96,7 @@ public sealed class OperationsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
         Assert.Contains("No access", await developer.GetPageAsync(refused.Headers.Location!.PathAndQuery));
 
-        await _app.Grains.GetGrain<IUserGrain>(Operator).SignUp(Operator, DashboardClient.Password);
+        await _app.Grains.GetGrain<IUserGrain>(Operator).SignUp(Operator, new SecretText(DashboardClient.Password));
         var operatorBrowser = new DashboardClient(_app);
         await operatorBrowser.GetPageAsync("/signin");
         await operatorBrowser.PostFormAsync("/signin", new() { ["Email"] = Operator, ["Password"] = DashboardClient.Password });
