@@ -44,7 +44,13 @@ public sealed class UserGrain(
         account.State.PasswordHash = Hasher.HashPassword(AccountKey, password.Reveal());
         account.State.CreatedAt = clock.GetUtcNow();
         account.State.Projects.Add(firstProject);
-        await account.WriteStateAsync();
+        await SaveOrUndo(() =>
+        {
+            account.State.Email = string.Empty;
+            account.State.PasswordHash = string.Empty;
+            account.State.CreatedAt = default;
+            account.State.Projects.Remove(firstProject);
+        });
         return new SignUpResult(SignUpOutcome.Created, firstProject.ProjectId);
     }
 
@@ -65,8 +71,9 @@ public sealed class UserGrain(
 
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
         {
+            var previousHash = account.State.PasswordHash;
             account.State.PasswordHash = Hasher.HashPassword(AccountKey, password.Reveal());
-            await account.WriteStateAsync();
+            await SaveOrUndo(() => account.State.PasswordHash = previousHash);
         }
 
         return new SignedInUser(AccountKey, account.State.Email);
@@ -81,7 +88,7 @@ public sealed class UserGrain(
     {
         var project = await NewOwnedProject(name);
         account.State.Projects.Add(project);
-        await account.WriteStateAsync();
+        await SaveOrUndo(() => account.State.Projects.Remove(project));
         return project.ProjectId;
     }
 
@@ -93,14 +100,33 @@ public sealed class UserGrain(
         }
 
         account.State.Projects.Add(project);
-        await account.WriteStateAsync();
+        await SaveOrUndo(() => account.State.Projects.Remove(project));
     }
 
     public async Task LeaveProject(Guid projectId)
     {
-        if (account.State.Projects.RemoveAll(p => p.ProjectId == projectId) > 0)
+        var index = account.State.Projects.FindIndex(p => p.ProjectId == projectId);
+        if (index >= 0)
+        {
+            var membership = account.State.Projects[index];
+            account.State.Projects.RemoveAt(index);
+            await SaveOrUndo(() => account.State.Projects.Insert(index, membership));
+        }
+    }
+
+    // As in ProjectGrain: memory keeps only what storage has, and a write that failed, perhaps after
+    // committing, makes the grain read storage again on its next call.
+    private async Task SaveOrUndo(Action undo)
+    {
+        try
         {
             await account.WriteStateAsync();
+        }
+        catch
+        {
+            undo();
+            DeactivateOnIdle();
+            throw;
         }
     }
 

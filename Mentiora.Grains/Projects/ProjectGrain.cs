@@ -4,6 +4,7 @@ using Mentiora.Grains.Keys;
 using Mentiora.Grains.Secrets;
 using Mentiora.Grains.Usage;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Logging;
 
 namespace Mentiora.Grains.Projects;
 
@@ -11,7 +12,8 @@ namespace Mentiora.Grains.Projects;
 public sealed class ProjectGrain(
     [PersistentState("project", StorageNames.Grains)] IPersistentState<ProjectState> project,
     IDataProtectionProvider dataProtection,
-    TimeProvider clock) : Grain, IProjectDashboardGrain, IProjectApiGrain
+    TimeProvider clock,
+    ILogger<ProjectGrain> logger) : Grain, IProjectDashboardGrain, IProjectApiGrain
 {
     /// <summary>Most keys a project may have at once.</summary>
     public const int MaxApiKeys = 5;
@@ -110,6 +112,7 @@ public sealed class ProjectGrain(
         catch
         {
             Keys.Remove(stored);
+            DeactivateOnIdle();
             await ReleaseDirectoryEntries(stored, owner);
             throw;
         }
@@ -155,7 +158,7 @@ public sealed class ProjectGrain(
         Keys.RemoveAt(index);
         _signingKeys.Remove(stored.Id);
         await SaveOrUndo(() => Keys.Insert(index, stored));
-        await ReleaseDirectoryEntries(stored, new KeyOwner(this.GetPrimaryKey(), stored.Id));
+        await AfterStoredChange("release the directory entries of a revoked key", () => ReleaseDirectoryEntries(stored, new KeyOwner(this.GetPrimaryKey(), stored.Id)));
         return true;
     }
 
@@ -182,7 +185,7 @@ public sealed class ProjectGrain(
         // crash before it is updated costs a menu entry, never access.
         project.State.Members.Add(memberAccountKey);
         await SaveOrUndo(() => project.State.Members.Remove(memberAccountKey));
-        await member.JoinProject(new ProjectMembership(this.GetPrimaryKey(), project.State.Name));
+        await AfterStoredChange("add the project to a new member's menu", () => member.JoinProject(new ProjectMembership(this.GetPrimaryKey(), project.State.Name)));
         return MemberChangeOutcome.Done;
     }
 
@@ -208,7 +211,7 @@ public sealed class ProjectGrain(
         // Access ends with this write, before the user's menu is updated.
         project.State.Members.RemoveAt(index);
         await SaveOrUndo(() => project.State.Members.Insert(index, memberAccountKey));
-        await GrainFactory.GetGrain<IUserGrain>(memberAccountKey).LeaveProject(this.GetPrimaryKey());
+        await AfterStoredChange("remove the project from a removed member's menu", () => GrainFactory.GetGrain<IUserGrain>(memberAccountKey).LeaveProject(this.GetPrimaryKey()));
         return MemberChangeOutcome.Done;
     }
 
@@ -472,6 +475,8 @@ public sealed class ProjectGrain(
     // A change is kept in memory only once storage has it: when the write fails (the database is
     // briefly away), the grain goes back to what is stored, so the page's "nothing was changed" is
     // true, and a later write (or the deactivation's) cannot store the change nobody saw succeed.
+    // A write can also fail after the database committed it (the answer was lost): the grain then
+    // deactivates, so the next call reads what storage really holds instead of trusting memory.
     private async Task SaveOrUndo(Action undo)
     {
         try
@@ -481,7 +486,22 @@ public sealed class ProjectGrain(
         catch
         {
             undo();
+            DeactivateOnIdle();
             throw;
+        }
+    }
+
+    // Once the change is stored it is done, and the answer must say so: a follow-up that fails here
+    // (another grain's bookkeeping) is logged, never turned into "nothing was changed".
+    private async Task AfterStoredChange(string followUp, Func<Task> call)
+    {
+        try
+        {
+            await call();
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Project {ProjectId}: a change was stored, but the call to {FollowUp} failed", this.GetPrimaryKey(), followUp);
         }
     }
 
