@@ -67,11 +67,18 @@ public sealed class ProjectGrain(
                 Keys.OrderBy(k => k.CreatedAt).Select(Summarize).ToArray())
             : null);
 
-    public async Task<CreateApiKeyResult> CreateApiKey(string actor, string? name)
+    public async Task<CreateApiKeyResult> CreateApiKey(string actor, string? name, string? formToken = null)
     {
         if (!IsMember(actor))
         {
             return new CreateApiKeyResult(CreateApiKeyOutcome.NotFound, null);
+        }
+
+        // Checked first: the form's first answer showed the key, whatever the limit says now.
+        var oneTime = OneTimeForms.IsWellFormed(formToken) ? formToken : null;
+        if (oneTime is not null && OneTimeForms.WasUsed(project.State.UsedFormTokens, oneTime))
+        {
+            return new CreateApiKeyResult(CreateApiKeyOutcome.AlreadyCreated, null);
         }
 
         if (!ApiKeyNames.TryNormalize(name, out var normalizedName))
@@ -105,6 +112,8 @@ public sealed class ProjectGrain(
         };
 
         Keys.Add(stored);
+        // Stored with the key, in one write: the token is used exactly when the key exists.
+        var usedToken = oneTime is null ? null : OneTimeForms.Remember(project.State.UsedFormTokens, oneTime, clock.GetUtcNow());
         try
         {
             await project.WriteStateAsync();
@@ -112,6 +121,11 @@ public sealed class ProjectGrain(
         catch
         {
             Keys.Remove(stored);
+            if (usedToken is not null)
+            {
+                project.State.UsedFormTokens.Remove(usedToken);
+            }
+
             DeactivateOnIdle();
             await ReleaseDirectoryEntries(stored, owner);
             throw;

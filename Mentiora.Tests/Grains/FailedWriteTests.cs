@@ -58,16 +58,21 @@ public sealed class FailedWriteTests(FailingWritesClusterFixture cluster) : ICla
     }
 
     [Fact]
-    public async Task AKeyCreationWhoseWriteFailsThrowsAndLeavesNoKeyAfterReactivation()
+    public async Task AKeyCreationWhoseWriteFailsThrowsAndLeavesNoKeyAfterReactivationAndItsFormCanBeSentAgain()
     {
         var project = await NewProjectAsync();
+        var formToken = OneTimeForms.NewToken();
 
         cluster.Storage.FailNextWrites(project.GetGrainId());
-        await Assert.ThrowsAsync<OrleansException>(() => project.CreateApiKey(Owner, "Lost"));
+        await Assert.ThrowsAsync<OrleansException>(() => project.CreateApiKey(Owner, "Lost", formToken));
 
         Assert.Empty((await project.GetSettings(Owner))!.ApiKeys);
         await ReactivateAsync(project);
         Assert.Empty((await project.GetSettings(Owner))!.ApiKeys);
+
+        // Nothing was created, so the same form may try again, once.
+        Assert.Equal(CreateApiKeyOutcome.Created, (await project.CreateApiKey(Owner, "Lost", formToken)).Outcome);
+        Assert.Equal(CreateApiKeyOutcome.AlreadyCreated, (await project.CreateApiKey(Owner, "Lost", formToken)).Outcome);
     }
 
     [Fact]

@@ -56,6 +56,47 @@ public sealed class ProjectGrainTests(GrainClusterFixture cluster) : IClassFixtu
     }
 
     [Fact]
+    public async Task ACreateFormSentAgainCreatesNothingAlsoAfterTheGrainIsReadBackFromStorage()
+    {
+        var project = await NewProject();
+        var token = OneTimeForms.NewToken();
+
+        Assert.Equal(CreateApiKeyOutcome.Created, (await project.CreateApiKey(Owner, "Production", token)).Outcome);
+        var again = await project.CreateApiKey(Owner, "Production", token);
+        await project.AsReference<Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
+        await Task.Delay(200);
+        var afterReactivation = await project.CreateApiKey(Owner, "Production", token);
+
+        Assert.Equal(CreateApiKeyOutcome.AlreadyCreated, again.Outcome);
+        Assert.Null(again.Created);
+        Assert.Equal(CreateApiKeyOutcome.AlreadyCreated, afterReactivation.Outcome);
+        Assert.Single(await Keys(project));
+        Assert.Equal(CreateApiKeyOutcome.Created, (await project.CreateApiKey(Owner, "Staging", OneTimeForms.NewToken())).Outcome);
+        Assert.Equal(2, (await Keys(project)).Count);
+    }
+
+    [Fact]
+    public void UsedFormTokensAreForgottenAfterADayAndBeyondTheBound()
+    {
+        var used = new List<UsedFormToken>();
+        var start = DateTimeOffset.UtcNow;
+        var first = OneTimeForms.NewToken();
+        OneTimeForms.Remember(used, first, start);
+        for (var i = 1; i < OneTimeForms.MaxRemembered; i++)
+        {
+            OneTimeForms.Remember(used, OneTimeForms.NewToken(), start.AddMinutes(i));
+        }
+
+        Assert.True(OneTimeForms.WasUsed(used, first));
+        OneTimeForms.Remember(used, OneTimeForms.NewToken(), start.AddMinutes(OneTimeForms.MaxRemembered));
+        Assert.Equal(OneTimeForms.MaxRemembered, used.Count);
+        Assert.False(OneTimeForms.WasUsed(used, first));
+
+        OneTimeForms.Remember(used, OneTimeForms.NewToken(), start + OneTimeForms.Remembered + TimeSpan.FromHours(2));
+        Assert.Single(used);
+    }
+
+    [Fact]
     public async Task AKeyIsDescribedToItsHolderWithItsProjectAndTimesUntilItIsRevoked()
     {
         var project = await NewProject();
