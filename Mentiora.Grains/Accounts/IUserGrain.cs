@@ -1,3 +1,5 @@
+using Mentiora.Grains.Secrets;
+
 namespace Mentiora.Grains.Accounts;
 
 /// <summary>A user account, keyed by the normalized email address (see <see cref="AccountEmail.Normalize"/>).</summary>
@@ -6,11 +8,11 @@ public interface IUserGrain : IGrainWithStringKey
 {
     /// <summary>Creates the account with this password and its first project.</summary>
     [Alias("SignUp")]
-    Task<SignUpResult> SignUp(string email, string password);
+    Task<SignUpResult> SignUp(string email, SecretText password);
 
     /// <summary>Checks the password; the signed-in user, or null when the account does not exist or the password is wrong.</summary>
     [Alias("SignIn")]
-    Task<SignedInUser?> SignIn(string password);
+    Task<SignedInUser?> SignIn(SecretText password);
 
     /// <summary>True once the account has signed up.</summary>
     [Alias("Exists")]

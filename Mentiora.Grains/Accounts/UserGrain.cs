@@ -1,4 +1,5 @@
 using Mentiora.Grains.Projects;
+using Mentiora.Grains.Secrets;
 using Microsoft.AspNetCore.Identity;
 
 namespace Mentiora.Grains.Accounts;
@@ -37,14 +38,14 @@ public sealed class UserGrain(
         }
     }
 
-    public async Task<SignUpResult> SignUp(string email, string password)
+    public async Task<SignUpResult> SignUp(string email, SecretText password)
     {
         if (SignedUp)
         {
             return new SignUpResult(SignUpOutcome.AlreadyRegistered, null);
         }
 
-        if (password.Length < MinPasswordLength)
+        if (password.Reveal().Length < MinPasswordLength)
         {
             return new SignUpResult(SignUpOutcome.PasswordTooShort, null);
         }
@@ -53,38 +54,52 @@ public sealed class UserGrain(
         // can reach, and the person can simply sign up again.
         var firstProject = await NewOwnedProject(FirstProjectName);
         account.State.Email = email.Trim();
-        account.State.PasswordHash = Hasher.HashPassword(AccountKey, password);
+        account.State.PasswordHash = Hasher.HashPassword(AccountKey, password.Reveal());
         account.State.CreatedAt = clock.GetUtcNow();
         account.State.Projects.Add(firstProject);
         account.State.AccountId = AccountIds.NewAccountId();
         var sessionId = StartSession();
-        await account.WriteStateAsync();
+        await SaveOrUndo(() =>
+        {
+            account.State.Email = string.Empty;
+            account.State.PasswordHash = string.Empty;
+            account.State.CreatedAt = default;
+            account.State.AccountId = string.Empty;
+            account.State.SessionHashes = [];
+            account.State.Projects.Remove(firstProject);
+        });
         return new SignUpResult(SignUpOutcome.Created, firstProject.ProjectId, SignedInAs(sessionId));
     }
 
-    public async Task<SignedInUser?> SignIn(string password)
+    public async Task<SignedInUser?> SignIn(SecretText password)
     {
         if (!SignedUp)
         {
-            Hasher.VerifyHashedPassword(AccountKey, DecoyHash, password);
+            Hasher.VerifyHashedPassword(AccountKey, DecoyHash, password.Reveal());
             DeactivateOnIdle();
             return null;
         }
 
-        var verdict = Hasher.VerifyHashedPassword(AccountKey, account.State.PasswordHash, password);
+        var verdict = Hasher.VerifyHashedPassword(AccountKey, account.State.PasswordHash, password.Reveal());
         if (verdict == PasswordVerificationResult.Failed)
         {
             return null;
         }
 
+        var hashBefore = account.State.PasswordHash;
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
         {
-            account.State.PasswordHash = Hasher.HashPassword(AccountKey, password);
+            account.State.PasswordHash = Hasher.HashPassword(AccountKey, password.Reveal());
         }
 
         // Stored before the cookie is issued: a session the account does not know is refused on every silo.
+        var sessionsBefore = account.State.SessionHashes.ToList();
         var sessionId = StartSession();
-        await account.WriteStateAsync();
+        await SaveOrUndo(() =>
+        {
+            account.State.PasswordHash = hashBefore;
+            account.State.SessionHashes = sessionsBefore;
+        });
         return SignedInAs(sessionId);
     }
 
@@ -97,7 +112,7 @@ public sealed class UserGrain(
     {
         var project = await NewOwnedProject(name);
         account.State.Projects.Add(project);
-        await account.WriteStateAsync();
+        await SaveOrUndo(() => account.State.Projects.Remove(project));
         return project.ProjectId;
     }
 
@@ -109,14 +124,33 @@ public sealed class UserGrain(
         }
 
         account.State.Projects.Add(project);
-        await account.WriteStateAsync();
+        await SaveOrUndo(() => account.State.Projects.Remove(project));
     }
 
     public async Task LeaveProject(Guid projectId)
     {
-        if (account.State.Projects.RemoveAll(p => p.ProjectId == projectId) > 0)
+        var index = account.State.Projects.FindIndex(p => p.ProjectId == projectId);
+        if (index >= 0)
+        {
+            var membership = account.State.Projects[index];
+            account.State.Projects.RemoveAt(index);
+            await SaveOrUndo(() => account.State.Projects.Insert(index, membership));
+        }
+    }
+
+    // As in ProjectGrain: memory keeps only what storage has, and a write that failed, perhaps after
+    // committing, makes the grain read storage again on its next call.
+    private async Task SaveOrUndo(Action undo)
+    {
+        try
         {
             await account.WriteStateAsync();
+        }
+        catch
+        {
+            undo();
+            DeactivateOnIdle();
+            throw;
         }
     }
 
@@ -139,7 +173,7 @@ public sealed class UserGrain(
         var before = account.State.SessionHashes.ToList();
         if (account.State.SessionHashes.Remove(AccountIds.SessionHash(sessionId)))
         {
-            await WriteOrRestore(before);
+            await SaveOrUndo(() => account.State.SessionHashes = before);
         }
     }
 
@@ -149,22 +183,7 @@ public sealed class UserGrain(
         {
             var before = account.State.SessionHashes;
             account.State.SessionHashes = [];
-            await WriteOrRestore(before);
-        }
-    }
-
-    // Memory follows storage: if the write fails the sessions are as before, and the caller's
-    // error says the sign-out did not happen, instead of a sign-out that comes undone later.
-    private async Task WriteOrRestore(List<string> sessionsBefore)
-    {
-        try
-        {
-            await account.WriteStateAsync();
-        }
-        catch
-        {
-            account.State.SessionHashes = sessionsBefore;
-            throw;
+            await SaveOrUndo(() => account.State.SessionHashes = before);
         }
     }
 

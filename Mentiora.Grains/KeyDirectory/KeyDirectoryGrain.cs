@@ -46,7 +46,7 @@ public sealed class KeyDirectoryGrain(
         }
 
         entry.State.Owner = owner;
-        await entry.WriteStateAsync();
+        await SaveOrUndo(() => entry.State.Owner = null);
         return true;
     }
 
@@ -71,7 +71,23 @@ public sealed class KeyDirectoryGrain(
 
         // Written as free rather than cleared: a cleared entry would look new and take the legacy one over again.
         entry.State.Owner = null;
-        await entry.WriteStateAsync();
+        await SaveOrUndo(() => entry.State.Owner = owner);
         DeactivateOnIdle();
+    }
+
+    // Memory keeps only what storage has: a claim whose write failed holds nothing, and a release whose
+    // write failed still holds the entry. Deactivating makes the next call read what storage really has.
+    private async Task SaveOrUndo(Action undo)
+    {
+        try
+        {
+            await entry.WriteStateAsync();
+        }
+        catch
+        {
+            undo();
+            DeactivateOnIdle();
+            throw;
+        }
     }
 }

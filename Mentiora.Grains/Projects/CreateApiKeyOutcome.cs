@@ -15,4 +15,7 @@ public enum CreateApiKeyOutcome
 
     /// <summary>The project does not exist or the acting user is not a member.</summary>
     NotFound,
+
+    /// <summary>A key was created with this form already (it was sent again): nothing was created, and that key cannot be shown again.</summary>
+    AlreadyCreated,
 }

@@ -1,3 +1,5 @@
+using Mentiora.Grains.Secrets;
+
 namespace Mentiora.Grains.Projects;
 
 /// <summary>
@@ -13,7 +15,7 @@ public interface IProjectApiGrain : IGrainWithGuidKey
 
     /// <summary>Checks a browser request: the publishable key, the page's origin and the optional identity token; notes the use.</summary>
     [Alias("AuthenticateBrowser")]
-    Task<BrowserAuthentication> AuthenticateBrowser(string publishableKey, string? origin, string? identityToken);
+    Task<BrowserAuthentication> AuthenticateBrowser(string publishableKey, string? origin, SecretText? identityToken);
 
     /// <summary>Signs an identity token for an end user with the key's signing secret; null when the key is gone.</summary>
     [Alias("MintIdentityToken")]

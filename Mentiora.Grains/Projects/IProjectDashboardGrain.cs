@@ -16,9 +16,12 @@ public interface IProjectDashboardGrain : IGrainWithGuidKey
     [Alias("GetSettings")]
     Task<ProjectSettings?> GetSettings(string actor);
 
-    /// <summary>Creates a key with an optional name; returns its plaintext and signing secret this once.</summary>
+    /// <summary>
+    /// Creates a key with an optional name; returns its plaintext and signing secret this once. With the
+    /// token of a one-time form (<see cref="OneTimeForms"/>), a form sent again creates nothing.
+    /// </summary>
     [Alias("CreateApiKey")]
-    Task<CreateApiKeyResult> CreateApiKey(string actor, string? name);
+    Task<CreateApiKeyResult> CreateApiKey(string actor, string? name, string? formToken = null);
 
     /// <summary>Gives a key a new name (trimmed; empty means unnamed).</summary>
     [Alias("RenameApiKey")]

@@ -1,8 +1,10 @@
 using Mentiora.Grains.Accounts;
 using Mentiora.Grains.KeyDirectory;
 using Mentiora.Grains.Keys;
+using Mentiora.Grains.Secrets;
 using Mentiora.Grains.Usage;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Logging;
 
 namespace Mentiora.Grains.Projects;
 
@@ -10,7 +12,8 @@ namespace Mentiora.Grains.Projects;
 public sealed class ProjectGrain(
     [PersistentState("project", StorageNames.Grains)] IPersistentState<ProjectState> project,
     IDataProtectionProvider dataProtection,
-    TimeProvider clock) : Grain, IProjectDashboardGrain, IProjectApiGrain
+    TimeProvider clock,
+    ILogger<ProjectGrain> logger) : Grain, IProjectDashboardGrain, IProjectApiGrain
 {
     /// <summary>Most keys a project may have at once.</summary>
     public const int MaxApiKeys = 5;
@@ -64,11 +67,18 @@ public sealed class ProjectGrain(
                 Keys.OrderBy(k => k.CreatedAt).Select(Summarize).ToArray())
             : null);
 
-    public async Task<CreateApiKeyResult> CreateApiKey(string actor, string? name)
+    public async Task<CreateApiKeyResult> CreateApiKey(string actor, string? name, string? formToken = null)
     {
         if (!IsMember(actor))
         {
             return new CreateApiKeyResult(CreateApiKeyOutcome.NotFound, null);
+        }
+
+        // Checked first: the form's first answer showed the key, whatever the limit says now.
+        var oneTime = OneTimeForms.IsWellFormed(formToken) ? formToken : null;
+        if (oneTime is not null && OneTimeForms.WasUsed(project.State.UsedFormTokens, oneTime))
+        {
+            return new CreateApiKeyResult(CreateApiKeyOutcome.AlreadyCreated, null);
         }
 
         if (!ApiKeyNames.TryNormalize(name, out var normalizedName))
@@ -102,6 +112,8 @@ public sealed class ProjectGrain(
         };
 
         Keys.Add(stored);
+        // Stored with the key, in one write: the token is used exactly when the key exists.
+        var usedToken = oneTime is null ? null : OneTimeForms.Remember(project.State.UsedFormTokens, oneTime, clock.GetUtcNow());
         try
         {
             await project.WriteStateAsync();
@@ -109,11 +121,17 @@ public sealed class ProjectGrain(
         catch
         {
             Keys.Remove(stored);
+            if (usedToken is not null)
+            {
+                project.State.UsedFormTokens.Remove(usedToken);
+            }
+
+            DeactivateOnIdle();
             await ReleaseDirectoryEntries(stored, owner);
             throw;
         }
 
-        return new CreateApiKeyResult(CreateApiKeyOutcome.Created, new CreatedApiKey(Summarize(stored), key, signingSecret));
+        return new CreateApiKeyResult(CreateApiKeyOutcome.Created, new CreatedApiKey(Summarize(stored), new SecretText(key), new SecretText(signingSecret)));
     }
 
     public async Task<RenameApiKeyOutcome> RenameApiKey(string actor, Guid keyId, string? name)
@@ -154,7 +172,7 @@ public sealed class ProjectGrain(
         Keys.RemoveAt(index);
         _signingKeys.Remove(stored.Id);
         await SaveOrUndo(() => Keys.Insert(index, stored));
-        await ReleaseDirectoryEntries(stored, new KeyOwner(this.GetPrimaryKey(), stored.Id));
+        await AfterStoredChange("release the directory entries of a revoked key", () => ReleaseDirectoryEntries(stored, new KeyOwner(this.GetPrimaryKey(), stored.Id)));
         return true;
     }
 
@@ -181,7 +199,7 @@ public sealed class ProjectGrain(
         // crash before it is updated costs a menu entry, never access.
         project.State.Members.Add(memberAccountKey);
         await SaveOrUndo(() => project.State.Members.Remove(memberAccountKey));
-        await member.JoinProject(new ProjectMembership(this.GetPrimaryKey(), project.State.Name));
+        await AfterStoredChange("add the project to a new member's menu", () => member.JoinProject(new ProjectMembership(this.GetPrimaryKey(), project.State.Name)));
         return MemberChangeOutcome.Done;
     }
 
@@ -207,7 +225,7 @@ public sealed class ProjectGrain(
         // Access ends with this write, before the user's menu is updated.
         project.State.Members.RemoveAt(index);
         await SaveOrUndo(() => project.State.Members.Insert(index, memberAccountKey));
-        await GrainFactory.GetGrain<IUserGrain>(memberAccountKey).LeaveProject(this.GetPrimaryKey());
+        await AfterStoredChange("remove the project from a removed member's menu", () => GrainFactory.GetGrain<IUserGrain>(memberAccountKey).LeaveProject(this.GetPrimaryKey()));
         return MemberChangeOutcome.Done;
     }
 
@@ -345,7 +363,7 @@ public sealed class ProjectGrain(
             Task.FromResult(new OriginTest(outcome, normalized, rule, error));
     }
 
-    public Task<BrowserAuthentication> AuthenticateBrowser(string publishableKey, string? origin, string? identityToken)
+    public Task<BrowserAuthentication> AuthenticateBrowser(string publishableKey, string? origin, SecretText? identityToken)
     {
         var stored = Keys.Find(k => k.PublishableKey == publishableKey);
         if (stored is null)
@@ -366,7 +384,7 @@ public sealed class ProjectGrain(
         EndUser? user = null;
         if (identityToken is not null)
         {
-            var verification = IdentityTokens.Verify(identityToken, SigningKey(stored), clock.GetUtcNow());
+            var verification = IdentityTokens.Verify(identityToken.Reveal(), SigningKey(stored), clock.GetUtcNow());
             switch (verification.Check)
             {
                 case IdentityTokenCheck.Expired:
@@ -401,7 +419,7 @@ public sealed class ProjectGrain(
         var now = clock.GetUtcNow();
         var token = IdentityTokens.Mint(user, SigningKey(stored), now, lifetime);
         var issuedAt = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
-        return Task.FromResult<MintedIdentityToken?>(new MintedIdentityToken(token, issuedAt + TimeSpan.FromSeconds(Math.Ceiling(lifetime.TotalSeconds))));
+        return Task.FromResult<MintedIdentityToken?>(new MintedIdentityToken(new SecretText(token), issuedAt + TimeSpan.FromSeconds(Math.Ceiling(lifetime.TotalSeconds))));
     }
 
     public Task<ApiKeyDescription?> Describe(Guid keyId)
@@ -494,6 +512,8 @@ public sealed class ProjectGrain(
     // A change is kept in memory only once storage has it: when the write fails (the database is
     // briefly away), the grain goes back to what is stored, so the page's "nothing was changed" is
     // true, and a later write (or the deactivation's) cannot store the change nobody saw succeed.
+    // A write can also fail after the database committed it (the answer was lost): the grain then
+    // deactivates, so the next call reads what storage really holds instead of trusting memory.
     private async Task SaveOrUndo(Action undo)
     {
         try
@@ -503,7 +523,22 @@ public sealed class ProjectGrain(
         catch
         {
             undo();
+            DeactivateOnIdle();
             throw;
+        }
+    }
+
+    // Once the change is stored it is done, and the answer must say so: a follow-up that fails here
+    // (another grain's bookkeeping) is logged, never turned into "nothing was changed".
+    private async Task AfterStoredChange(string followUp, Func<Task> call)
+    {
+        try
+        {
+            await call();
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Project {ProjectId}: a change was stored, but the call to {FollowUp} failed", this.GetPrimaryKey(), followUp);
         }
     }
 

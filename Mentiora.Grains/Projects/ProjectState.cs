@@ -15,4 +15,7 @@ public sealed class ProjectState
 
     /// <summary>Account keys of everyone who may use the project, the owner included.</summary>
     [Id(3)] public List<string> Members { get; set; } = [];
+
+    /// <summary>Tokens of one-time forms (create key) that did their work lately, oldest first; see <see cref="OneTimeForms"/>.</summary>
+    [Id(40)] public List<UsedFormToken> UsedFormTokens { get; set; } = [];
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Mentiora.Grains.Accounts;
 using Mentiora.Grains.Keys;
 using Mentiora.Grains.Projects;
+using Mentiora.Grains.Secrets;
 using Mentiora.Tests.Infrastructure;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -24,11 +25,11 @@ public sealed class BrowserModeTests(BrowserFixture browser) : IClassFixture<Bro
     public async Task InitializeAsync()
     {
         _mentiora = _app.Start().BaseAddress!;
-        var signUp = await _app.Grains.GetGrain<IUserGrain>(Email).SignUp(Email, DashboardClient.Password);
+        var signUp = await _app.Grains.GetGrain<IUserGrain>(Email).SignUp(Email, new SecretText(DashboardClient.Password));
         _projectId = signUp.FirstProjectId!.Value;
         var project = _app.Grains.GetGrain<IProjectDashboardGrain>(_projectId);
         var created = (await project.CreateApiKey(Email, "Website")).Created!;
-        _site = await CustomerSite.StartAsync(_mentiora, new CreatedApiKeyMaterial(created.Key, created.Summary.PublishableKey, created.SigningSecret), _user);
+        _site = await CustomerSite.StartAsync(_mentiora, new CreatedApiKeyMaterial(created.Key.Reveal(), created.Summary.PublishableKey, created.SigningSecret.Reveal()), _user);
         var allowed = await project.AddAllowedOrigin(Email, created.Summary.Id, _site.FirstOrigin.GetLeftPart(UriPartial.Authority));
         Assert.Equal(OriginChangeOutcome.Done, allowed.Outcome);
     }

@@ -1,6 +1,7 @@
 using Mentiora.Grains.Accounts;
 using Mentiora.Grains.Keys;
 using Mentiora.Grains.Projects;
+using Mentiora.Grains.Secrets;
 using Mentiora.Tests.Infrastructure;
 
 namespace Mentiora.Tests.Browser;
@@ -32,11 +33,11 @@ public sealed class BrowserModuleFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Mentiora = App.Start().BaseAddress!;
-        var signUp = await App.Grains.GetGrain<IUserGrain>(Email).SignUp(Email, DashboardClient.Password);
+        var signUp = await App.Grains.GetGrain<IUserGrain>(Email).SignUp(Email, new SecretText(DashboardClient.Password));
         ProjectId = signUp.FirstProjectId!.Value;
         var project = App.Grains.GetGrain<IProjectDashboardGrain>(ProjectId);
         var created = (await project.CreateApiKey(Email, "Website")).Created!;
-        Site = await ModuleCustomerSite.StartAsync(Mentiora, new CreatedApiKeyMaterial(created.Key, created.Summary.PublishableKey, created.SigningSecret), User);
+        Site = await ModuleCustomerSite.StartAsync(Mentiora, new CreatedApiKeyMaterial(created.Key.Reveal(), created.Summary.PublishableKey, created.SigningSecret.Reveal()), User);
         var allowed = await project.AddAllowedOrigin(Email, created.Summary.Id, Site.Origin.GetLeftPart(UriPartial.Authority));
         Assert.Equal(OriginChangeOutcome.Done, allowed.Outcome);
     }

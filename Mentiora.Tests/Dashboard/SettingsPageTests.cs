@@ -52,6 +52,40 @@ public abstract class SettingsPageTests(DashboardAppFixture fixture) : LeakCheck
     }
 
     [Fact]
+    public async Task ResendingTheCreateFormCreatesNothingAndSaysTheKeyWasAlreadyShown()
+    {
+        var browser = fixture.NewVisitor();
+        var projectId = await browser.SignUpAsync();
+        var form = await browser.GetPageAsync($"{Settings(projectId)}?dialog=create");
+        var fields = new Dictionary<string, string> { ["name"] = "Production", ["formToken"] = DashboardHtml.CreateFormToken(form)! };
+
+        using var first = await browser.PostFormAsync(Handler(projectId, "Create"), fields);
+        var key = DashboardHtml.CreatedKey(await first.Content.ReadAsStringAsync());
+        Assert.NotNull(key);
+
+        // A reload of the answer sends the same form again; so does htmx on a second click.
+        using var reload = await browser.PostFormAsync(Handler(projectId, "Create"), fields);
+        using var htmx = await browser.PostFormAsync(Handler(projectId, "Create"), fields, htmx: true);
+
+        foreach (var again in new[] { reload, htmx })
+        {
+            var html = await again.Content.ReadAsStringAsync();
+            Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+            Assert.Contains("cannot be shown again", DashboardHtml.Text(html));
+            Assert.Contains("Back to API keys", html);
+            Assert.Null(DashboardHtml.CreatedKey(html));
+            Assert.DoesNotContain(key, html);
+        }
+
+        var settings = await browser.GetPageAsync(Settings(projectId));
+        Assert.Single(DashboardHtml.KeyRowIds(settings));
+
+        // A new form (a fresh page) creates the next key.
+        await browser.CreateApiKeyAsync(projectId, "Staging");
+        Assert.Equal(2, DashboardHtml.KeyRowIds(await browser.GetPageAsync(Settings(projectId))).Count);
+    }
+
+    [Fact]
     public async Task RenameAndRevokeWorkWithPlainFormPosts()
     {
         var browser = fixture.NewVisitor();

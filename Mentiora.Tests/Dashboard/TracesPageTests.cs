@@ -14,7 +14,7 @@ public sealed partial class TracesPageTests(EmbeddedDashboardAppFixture fixture)
         var email = DashboardClient.NewEmail();
         var projectId = await browser.SignUpAsync(email);
         var created = await fixture.App.Grains.GetGrain<IProjectDashboardGrain>(projectId).CreateApiKey(email.ToLowerInvariant(), "Production");
-        return (browser, projectId, created.Created!.Key);
+        return (browser, projectId, created.Created!.Key.Reveal());
     }
 
     [Fact]

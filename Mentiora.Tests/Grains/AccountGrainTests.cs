@@ -1,5 +1,6 @@
 using Mentiora.Grains.Accounts;
 using Mentiora.Grains.Projects;
+using Mentiora.Grains.Secrets;
 using Mentiora.Tests.Infrastructure;
 
 namespace Mentiora.Tests.Grains;
@@ -15,7 +16,7 @@ public sealed class AccountGrainTests(GrainClusterFixture cluster) : IClassFixtu
     private async Task<(string AccountKey, Guid ProjectId)> SignUp()
     {
         var email = NewEmail();
-        var result = await User(email).SignUp(email, Password);
+        var result = await User(email).SignUp(email, new SecretText(Password));
         return (AccountEmail.Normalize(email), result.FirstProjectId!.Value);
     }
 
@@ -24,7 +25,7 @@ public sealed class AccountGrainTests(GrainClusterFixture cluster) : IClassFixtu
     {
         var email = NewEmail();
 
-        var result = await User(email).SignUp(email, Password);
+        var result = await User(email).SignUp(email, new SecretText(Password));
 
         Assert.Equal(SignUpOutcome.Created, result.Outcome);
         var projects = await User(email).GetProjects();
@@ -40,13 +41,13 @@ public sealed class AccountGrainTests(GrainClusterFixture cluster) : IClassFixtu
     public async Task AnAddressCanSignUpOnlyOnceWhateverItsCase()
     {
         var email = NewEmail();
-        await User(email).SignUp(email, Password);
+        await User(email).SignUp(email, new SecretText(Password));
 
-        var again = await User(email.ToUpperInvariant()).SignUp(email.ToUpperInvariant(), "another long password");
+        var again = await User(email.ToUpperInvariant()).SignUp(email.ToUpperInvariant(), new SecretText("another long password"));
 
         Assert.Equal(SignUpOutcome.AlreadyRegistered, again.Outcome);
-        Assert.NotNull(await User(email).SignIn(Password));
-        Assert.Null(await User(email).SignIn("another long password"));
+        Assert.NotNull(await User(email).SignIn(new SecretText(Password)));
+        Assert.Null(await User(email).SignIn(new SecretText("another long password")));
     }
 
     [Fact]
@@ -54,7 +55,7 @@ public sealed class AccountGrainTests(GrainClusterFixture cluster) : IClassFixtu
     {
         var email = NewEmail();
 
-        var result = await User(email).SignUp(email, "elevenchars");
+        var result = await User(email).SignUp(email, new SecretText("elevenchars"));
 
         Assert.Equal(SignUpOutcome.PasswordTooShort, result.Outcome);
         Assert.False(await User(email).Exists());
@@ -64,27 +65,27 @@ public sealed class AccountGrainTests(GrainClusterFixture cluster) : IClassFixtu
     public async Task SignInChecksThePassword()
     {
         var email = NewEmail();
-        await User(email).SignUp(email, Password);
+        await User(email).SignUp(email, new SecretText(Password));
 
-        var signedIn = await User(email).SignIn(Password);
+        var signedIn = await User(email).SignIn(new SecretText(Password));
 
         Assert.NotNull(signedIn);
         Assert.Equal((AccountEmail.Normalize(email), email), (signedIn.AccountKey, signedIn.Email));
-        Assert.Null(await User(email).SignIn(Password + "!"));
-        Assert.Null(await User(NewEmail()).SignIn(Password));
+        Assert.Null(await User(email).SignIn(new SecretText(Password + "!")));
+        Assert.Null(await User(NewEmail()).SignIn(new SecretText(Password)));
     }
 
     [Fact]
     public async Task EveryAccountHasARandomIdThatStaysTheSame()
     {
         var email = NewEmail();
-        var signedUp = (await User(email).SignUp(email, Password)).SignedIn!;
+        var signedUp = (await User(email).SignUp(email, new SecretText(Password))).SignedIn!;
         var other = NewEmail();
-        var otherSignedUp = (await User(other).SignUp(other, Password)).SignedIn!;
+        var otherSignedUp = (await User(other).SignUp(other, new SecretText(Password))).SignedIn!;
 
         Assert.Matches("^acct_[A-Za-z0-9_-]{22}$", signedUp.AccountId);
         Assert.NotEqual(signedUp.AccountId, otherSignedUp.AccountId);
-        Assert.Equal(signedUp.AccountId, (await User(email).SignIn(Password))!.AccountId);
+        Assert.Equal(signedUp.AccountId, (await User(email).SignIn(new SecretText(Password)))!.AccountId);
         Assert.Equal(signedUp.AccountId, (await User(email).GetAccount())!.AccountId);
         Assert.Null(await User(NewEmail()).GetAccount());
     }
@@ -93,9 +94,9 @@ public sealed class AccountGrainTests(GrainClusterFixture cluster) : IClassFixtu
     public async Task EndingASessionEndsOnlyThatOneAndEndingAllEndsEveryOne()
     {
         var email = NewEmail();
-        var first = (await User(email).SignUp(email, Password)).SignedIn!.SessionId;
-        var second = (await User(email).SignIn(Password))!.SessionId;
-        var third = (await User(email).SignIn(Password))!.SessionId;
+        var first = (await User(email).SignUp(email, new SecretText(Password))).SignedIn!.SessionId;
+        var second = (await User(email).SignIn(new SecretText(Password)))!.SessionId;
+        var third = (await User(email).SignIn(new SecretText(Password)))!.SessionId;
         Assert.Equal(3, new[] { first, second, third }.Distinct().Count());
         Assert.Equal(3, (await User(email).GetAccount())!.ActiveSessions);
 
@@ -117,10 +118,10 @@ public sealed class AccountGrainTests(GrainClusterFixture cluster) : IClassFixtu
     public async Task AnAccountKeepsItsTwentyMostRecentSessions()
     {
         var email = NewEmail();
-        var sessions = new List<string> { (await User(email).SignUp(email, Password)).SignedIn!.SessionId };
+        var sessions = new List<string> { (await User(email).SignUp(email, new SecretText(Password))).SignedIn!.SessionId };
         for (var i = 0; i < UserGrain.MaxSessions; i++)
         {
-            sessions.Add((await User(email).SignIn(Password))!.SessionId);
+            sessions.Add((await User(email).SignIn(new SecretText(Password)))!.SessionId);
         }
 
         Assert.False(await User(email).IsSessionActive(sessions[0]));

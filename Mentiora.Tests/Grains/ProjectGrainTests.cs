@@ -2,6 +2,7 @@ using Mentiora.Grains;
 using Mentiora.Grains.KeyDirectory;
 using Mentiora.Grains.Keys;
 using Mentiora.Grains.Projects;
+using Mentiora.Grains.Secrets;
 using Mentiora.Tests.Infrastructure;
 using Mentiora.Web.Pages.Projects;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,21 +34,66 @@ public sealed class ProjectGrainTests(GrainClusterFixture cluster) : IClassFixtu
 
         Assert.Equal(CreateApiKeyOutcome.Created, result.Outcome);
         var created = result.Created!;
-        Assert.Equal(43, created.Key.Length);
+        Assert.Equal(43, created.Key.Reveal().Length);
         Assert.Equal("Production", created.Summary.Name);
-        Assert.Equal(created.Key[..8], created.Summary.Prefix);
+        Assert.Equal(created.Key.Reveal()[..8], created.Summary.Prefix);
         Assert.StartsWith("pk_live_", created.Summary.PublishableKey);
         Assert.Null(created.Summary.LastUsedAt);
 
         var listed = Assert.Single(await Keys(project));
         Assert.Equal(created.Summary.Id, listed.Id);
-        Assert.Equal(created.Key[..8], listed.Prefix);
+        Assert.Equal(created.Key.Reveal()[..8], listed.Prefix);
         Assert.Equal("Production", listed.Name);
-        Assert.DoesNotContain(created.Key, listed.ToString());
-        Assert.DoesNotContain(created.SigningSecret, listed.ToString());
+        Assert.DoesNotContain(created.Key.Reveal(), listed.ToString());
+        Assert.DoesNotContain(created.SigningSecret.Reveal(), listed.ToString());
 
         // The test cluster's call filter put both into the run's ledger, so later scans look for them.
-        Assert.Equal(2, IssuedSecrets.Current().FindIn($"{created.Key} {created.SigningSecret}").Count);
+        Assert.Equal(2, IssuedSecrets.Current().FindIn($"{created.Key.Reveal()} {created.SigningSecret.Reveal()}").Count);
+
+        // The answer as Orleans prints it into a late-response or failure message shows neither.
+        Assert.Empty(IssuedSecrets.Current().FindIn(result.ToString()));
+        Assert.Contains($"Key = {SecretText.Redacted}", result.ToString());
+    }
+
+    [Fact]
+    public async Task ACreateFormSentAgainCreatesNothingAlsoAfterTheGrainIsReadBackFromStorage()
+    {
+        var project = await NewProject();
+        var token = OneTimeForms.NewToken();
+
+        Assert.Equal(CreateApiKeyOutcome.Created, (await project.CreateApiKey(Owner, "Production", token)).Outcome);
+        var again = await project.CreateApiKey(Owner, "Production", token);
+        await project.AsReference<Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
+        await Task.Delay(200);
+        var afterReactivation = await project.CreateApiKey(Owner, "Production", token);
+
+        Assert.Equal(CreateApiKeyOutcome.AlreadyCreated, again.Outcome);
+        Assert.Null(again.Created);
+        Assert.Equal(CreateApiKeyOutcome.AlreadyCreated, afterReactivation.Outcome);
+        Assert.Single(await Keys(project));
+        Assert.Equal(CreateApiKeyOutcome.Created, (await project.CreateApiKey(Owner, "Staging", OneTimeForms.NewToken())).Outcome);
+        Assert.Equal(2, (await Keys(project)).Count);
+    }
+
+    [Fact]
+    public void UsedFormTokensAreForgottenAfterADayAndBeyondTheBound()
+    {
+        var used = new List<UsedFormToken>();
+        var start = DateTimeOffset.UtcNow;
+        var first = OneTimeForms.NewToken();
+        OneTimeForms.Remember(used, first, start);
+        for (var i = 1; i < OneTimeForms.MaxRemembered; i++)
+        {
+            OneTimeForms.Remember(used, OneTimeForms.NewToken(), start.AddMinutes(i));
+        }
+
+        Assert.True(OneTimeForms.WasUsed(used, first));
+        OneTimeForms.Remember(used, OneTimeForms.NewToken(), start.AddMinutes(OneTimeForms.MaxRemembered));
+        Assert.Equal(OneTimeForms.MaxRemembered, used.Count);
+        Assert.False(OneTimeForms.WasUsed(used, first));
+
+        OneTimeForms.Remember(used, OneTimeForms.NewToken(), start + OneTimeForms.Remembered + TimeSpan.FromHours(2));
+        Assert.Single(used);
     }
 
     [Fact]
@@ -56,7 +102,7 @@ public sealed class ProjectGrainTests(GrainClusterFixture cluster) : IClassFixtu
         var project = await NewProject();
         var created = (await project.CreateApiKey(Owner, "Production")).Created!;
         var unused = await Api(project).Describe(created.Summary.Id);
-        var authenticated = await Api(project).Authenticate(created.Summary.Prefix, ApiKeyMaterial.Hash(created.Key));
+        var authenticated = await Api(project).Authenticate(created.Summary.Prefix, ApiKeyMaterial.Hash(created.Key.Reveal()));
 
         var used = await Api(project).Describe(created.Summary.Id);
         Assert.True(await project.RevokeApiKey(Owner, created.Summary.Id));
@@ -65,7 +111,7 @@ public sealed class ProjectGrainTests(GrainClusterFixture cluster) : IClassFixtu
         Assert.NotNull(authenticated);
         Assert.Equal(new ApiKeyDescription(project.GetPrimaryKey(), "Test project", "Production", created.Summary.Prefix, created.Summary.CreatedAt, null), unused);
         Assert.NotNull(used!.LastUsedAt);
-        Assert.DoesNotContain(created.Key, used.ToString());
+        Assert.DoesNotContain(created.Key.Reveal(), used.ToString());
         Assert.Null(revoked);
     }
 
@@ -137,7 +183,7 @@ public sealed class ProjectGrainTests(GrainClusterFixture cluster) : IClassFixtu
         var before = DateTimeOffset.UtcNow;
 
         var owner = await cluster.Grains.GetGrain<IKeyDirectoryGrain>(KeyDirectoryKeys.ForSecretKeyPrefix(created.Summary.Prefix)).GetOwner();
-        var authenticated = await Api(project).Authenticate(created.Summary.Prefix, ApiKeyMaterial.Hash(created.Key));
+        var authenticated = await Api(project).Authenticate(created.Summary.Prefix, ApiKeyMaterial.Hash(created.Key.Reveal()));
 
         Assert.Equal(new KeyOwner(projectId, created.Summary.Id), owner);
         Assert.Equal(new AuthenticatedApiKey(projectId, created.Summary.Id, created.Summary.Prefix), authenticated);
@@ -165,7 +211,7 @@ public sealed class ProjectGrainTests(GrainClusterFixture cluster) : IClassFixtu
 
         Assert.True(await project.RevokeApiKey(Owner, created.Summary.Id));
 
-        Assert.Null(await Api(project).Authenticate(created.Summary.Prefix, ApiKeyMaterial.Hash(created.Key)));
+        Assert.Null(await Api(project).Authenticate(created.Summary.Prefix, ApiKeyMaterial.Hash(created.Key.Reveal())));
         Assert.Empty(await Keys(project));
         Assert.Null(await cluster.Grains.GetGrain<IKeyDirectoryGrain>(KeyDirectoryKeys.ForSecretKeyPrefix(created.Summary.Prefix)).GetOwner());
         Assert.Null(await cluster.Grains.GetGrain<IKeyDirectoryGrain>(KeyDirectoryKeys.ForPublishableKey(created.Summary.PublishableKey)).GetOwner());
@@ -268,17 +314,17 @@ public sealed class ProjectGrainTests(GrainClusterFixture cluster) : IClassFixtu
         var key = (await project.CreateApiKey(Owner, null)).Created!;
         await project.AddAllowedOrigin(Owner, key.Summary.Id, "https://app.example.com");
         var pk = key.Summary.PublishableKey;
-        var signingKey = IdentityTokens.SigningKey(key.SigningSecret);
+        var signingKey = IdentityTokens.SigningKey(key.SigningSecret.Reveal());
         var token = IdentityTokens.Mint(new EndUser("u-1", null, null), signingKey, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5));
         var expired = IdentityTokens.Mint(new EndUser("u-1", null, null), signingKey, DateTimeOffset.UtcNow.AddHours(-2), TimeSpan.FromMinutes(5));
 
         Assert.Equal(BrowserAuthenticationOutcome.UnknownKey, (await Api(project).AuthenticateBrowser(ApiKeyMaterial.NewPublishableKey(), "https://app.example.com", null)).Outcome);
-        Assert.Equal(BrowserAuthenticationOutcome.OriginNotAllowed, (await Api(project).AuthenticateBrowser(pk, "https://evil.example.com", token)).Outcome);
-        Assert.Equal(BrowserAuthenticationOutcome.IdentityTokenExpired, (await Api(project).AuthenticateBrowser(pk, "https://app.example.com", expired)).Outcome);
-        Assert.Equal(BrowserAuthenticationOutcome.IdentityTokenInvalid, (await Api(project).AuthenticateBrowser(pk, "https://app.example.com", token + "x")).Outcome);
+        Assert.Equal(BrowserAuthenticationOutcome.OriginNotAllowed, (await Api(project).AuthenticateBrowser(pk, "https://evil.example.com", new SecretText(token))).Outcome);
+        Assert.Equal(BrowserAuthenticationOutcome.IdentityTokenExpired, (await Api(project).AuthenticateBrowser(pk, "https://app.example.com", new SecretText(expired))).Outcome);
+        Assert.Equal(BrowserAuthenticationOutcome.IdentityTokenInvalid, (await Api(project).AuthenticateBrowser(pk, "https://app.example.com", new SecretText(token + "x"))).Outcome);
         Assert.Null((await Keys(project))[0].LastUsedAt);
 
-        var ok = await Api(project).AuthenticateBrowser(pk, "https://app.example.com", token);
+        var ok = await Api(project).AuthenticateBrowser(pk, "https://app.example.com", new SecretText(token));
 
         Assert.Equal(BrowserAuthenticationOutcome.Authenticated, ok.Outcome);
         Assert.Equal(new EndUser("u-1", null, null), ok.User);
@@ -297,8 +343,8 @@ public sealed class ProjectGrainTests(GrainClusterFixture cluster) : IClassFixtu
 
         Assert.NotNull(minted);
         Assert.InRange(minted.ExpiresAt, DateTimeOffset.UtcNow.AddMinutes(9), DateTimeOffset.UtcNow.AddMinutes(11));
-        Assert.True(IdentityTokens.Verify(minted.Token, IdentityTokens.SigningKey(key.SigningSecret), DateTimeOffset.UtcNow).IsValid);
-        Assert.False(IdentityTokens.Verify(minted.Token, IdentityTokens.SigningKey(other.SigningSecret), DateTimeOffset.UtcNow).IsValid);
+        Assert.True(IdentityTokens.Verify(minted.Token.Reveal(), IdentityTokens.SigningKey(key.SigningSecret.Reveal()), DateTimeOffset.UtcNow).IsValid);
+        Assert.False(IdentityTokens.Verify(minted.Token.Reveal(), IdentityTokens.SigningKey(other.SigningSecret.Reveal()), DateTimeOffset.UtcNow).IsValid);
         await project.RevokeApiKey(Owner, key.Summary.Id);
         Assert.Null(await Api(project).MintIdentityToken(key.Summary.Id, new EndUser("u-7", null, null), TimeSpan.FromMinutes(10)));
     }

@@ -34,10 +34,10 @@ public sealed partial class DashboardClient
     public Uri BaseAddress => Http.BaseAddress!;
 
     /// <summary>Signs up a new account and returns its first project's id.</summary>
-    public async Task<Guid> SignUpAsync(string? email = null)
+    public async Task<Guid> SignUpAsync(string? email = null, string password = Password)
     {
         await GetPageAsync("/signup");
-        var response = await PostFormAsync("/signup", new() { ["Email"] = email ?? NewEmail(), ["Password"] = Password });
+        var response = await PostFormAsync("/signup", new() { ["Email"] = email ?? NewEmail(), ["Password"] = password });
         Assert.True(response.StatusCode == HttpStatusCode.Redirect,
             $"sign-up should redirect, answered {(int)response.StatusCode}: {Errors(await response.Content.ReadAsStringAsync())}");
         var match = ProjectInPath().Match(response.Headers.Location!.ToString());
@@ -48,8 +48,10 @@ public sealed partial class DashboardClient
     /// <summary>Creates an API key on the project's Settings page, as a person would, and returns the key shown once.</summary>
     public async Task<string> CreateApiKeyAsync(Guid projectId, string name)
     {
-        await GetPageAsync($"/projects/{projectId}/settings");
-        using var response = await PostFormAsync($"/projects/{projectId}/settings?handler=Create", new() { ["name"] = name });
+        var settings = await GetPageAsync($"/projects/{projectId}/settings?dialog=create");
+        var formToken = DashboardHtml.CreateFormToken(settings);
+        Assert.True(formToken is not null, "the create form carries its one-time token");
+        using var response = await PostFormAsync($"/projects/{projectId}/settings?handler=Create", new() { ["name"] = name, ["formToken"] = formToken });
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"creating a key on {BaseAddress} answered {(int)response.StatusCode}");
         var key = DashboardHtml.CreatedKey(await response.Content.ReadAsStringAsync());
         Assert.True(key is not null, "the created key is shown in the API key field");

@@ -26,6 +26,10 @@ public static class DashboardHtml
     public static string? AntiforgeryToken(string html) =>
         Parse(html).QuerySelector("input[name='__RequestVerificationToken']")?.GetAttribute("value");
 
+    /// <summary>The one-time token of the create-key form in the page's dialog (not the spare one in its template), or null.</summary>
+    public static string? CreateFormToken(string html) =>
+        Parse(html).QuerySelector("#create-key-dialog-body input[name='formToken']")?.GetAttribute("value");
+
     /// <summary>The ids of the API keys the page lists, in the order shown.</summary>
     public static IReadOnlyList<Guid> KeyRowIds(string html) =>
         [.. Parse(html).QuerySelectorAll("tr[id^='key-']").Select(row => Guid.Parse(row.Id!["key-".Length..]))];

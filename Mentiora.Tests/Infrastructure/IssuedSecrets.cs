@@ -4,8 +4,9 @@ using System.Globalization;
 namespace Mentiora.Tests.Infrastructure;
 
 /// <summary>
-/// Every plaintext key and signing secret any test of this run was given, wherever it came from
-/// (an in-process grain call, a dashboard response of a silo process, a browser page). Databases,
+/// Every plaintext key and signing secret any test of this run was given, and every password it
+/// signed up with, wherever it came from (an in-process grain call, a dashboard form or response
+/// of a silo process, a browser page). Databases,
 /// logs, silo output and pages are scanned against all of them, not only their own test's: a leak
 /// of one test's key into another app's logs is still a leak.
 /// </summary>
@@ -70,8 +71,9 @@ public static class IssuedSecrets
     /// <summary>The run's counts, without any secret.</summary>
     public static string Summary()
     {
-        var keys = Issued.Values.Count(s => s.Kind == SecretKind.ApiKey);
+        var byKind = Issued.Values.GroupBy(s => s.Kind).ToDictionary(g => g.Key, g => g.Count());
+        int Of(SecretKind kind) => byKind.GetValueOrDefault(kind);
         return string.Create(CultureInfo.InvariantCulture,
-            $"Secret ledger: {keys} API keys and {Issued.Count - keys} signing secrets issued, {ScanCount} scans.");
+            $"Secret ledger: {Of(SecretKind.ApiKey)} API keys, {Of(SecretKind.SigningSecret)} signing secrets, {Of(SecretKind.Password)} passwords and {Of(SecretKind.IdentityToken)} identity tokens issued, {ScanCount} scans.");
     }
 }

@@ -75,6 +75,9 @@ public sealed class MentioraApp : WebApplicationFactory<Program>
     /// <summary>Where Prometheus scrapes this app: its metrics port, apart from the web port.</summary>
     public Uri MetricsAddress => new($"http://127.0.0.1:{_metricsPort}/");
 
+    /// <summary>Services added after the app's own, for tests that put a fault or an option of their own into the silo.</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     /// <summary>Where this app keeps its data.</summary>
     public TestStorage Storage { get; }
 
@@ -133,6 +136,11 @@ public sealed class MentioraApp : WebApplicationFactory<Program>
         builder.ConfigureLogging(logging => logging.AddFakeLogging(o => o.CollectRecordsForDisabledLogLevels = false));
         builder.ConfigureServices(services => services.AddSingleton<IIncomingGrainCallFilter, IssuedSecretsRecorder>());
         builder.ConfigureServices(KeyLookupCalls.AddTo);
+        if (TestServices is { } testServices)
+        {
+            builder.ConfigureServices(testServices);
+        }
+
         _built = true;
     }
 

@@ -1,8 +1,10 @@
 namespace Mentiora.Tests.Infrastructure;
 
-/// <summary>Which of the two values the creation dialog shows once.</summary>
+/// <summary>What an issued secret is: the two values the creation dialog shows once, an account's password, or an end user's identity token.</summary>
 public enum SecretKind
 {
     ApiKey,
     SigningSecret,
+    Password,
+    IdentityToken,
 }

@@ -18,7 +18,7 @@ public abstract class BrowserModeApiTests(IngestionAppFixture fixture) : LeakChe
 
     private HttpClient Client => fixture.Client;
 
-    private async Task<(IProjectDashboardGrain Project, CreatedApiKey Key)> BrowserKeyAsync(params string[] origins)
+    private async Task<(IProjectDashboardGrain Project, RevealedApiKey Key)> BrowserKeyAsync(params string[] origins)
     {
         var (projectId, key) = await fixture.NewKeyAsync();
         var project = fixture.App.Grains.GetGrain<IProjectDashboardGrain>(projectId);
@@ -56,7 +56,7 @@ public abstract class BrowserModeApiTests(IngestionAppFixture fixture) : LeakChe
         return preflight;
     }
 
-    private static string Token(CreatedApiKey key, string sub = "user-42", int lifetimeSeconds = 600, DateTimeOffset? now = null) =>
+    private static string Token(RevealedApiKey key, string sub = "user-42", int lifetimeSeconds = 600, DateTimeOffset? now = null) =>
         IdentityTokens.Mint(new EndUser(sub, "Ada Lovelace", "ada@example.com"), IdentityTokens.SigningKey(key.SigningSecret),
             now ?? DateTimeOffset.UtcNow, TimeSpan.FromSeconds(lifetimeSeconds));
 

@@ -35,14 +35,14 @@ public abstract class IngestionAppFixture(StorageMode mode) : IAsyncLifetime
     }
 
     /// <summary>A key of a new project, created the way the dashboard will: through the project grain.</summary>
-    public Task<(Guid ProjectId, CreatedApiKey Key)> NewKeyAsync() => NewKeyAsync(App);
+    public Task<(Guid ProjectId, RevealedApiKey Key)> NewKeyAsync() => NewKeyAsync(App);
 
     /// <summary>A key of a new project in the given app.</summary>
-    public static async Task<(Guid ProjectId, CreatedApiKey Key)> NewKeyAsync(MentioraApp app)
+    public static async Task<(Guid ProjectId, RevealedApiKey Key)> NewKeyAsync(MentioraApp app)
     {
         var projectId = Guid.NewGuid();
         var result = await (await app.NewProjectAsync(projectId)).CreateApiKey(MentioraApp.Owner, "Test");
-        return (projectId, result.Created!);
+        return (projectId, new RevealedApiKey(result.Created!));
     }
 
     /// <summary>The stored row of a span, every column as text (times in ISO 8601).</summary>

@@ -1,5 +1,6 @@
 using System.Net;
 using Mentiora.Grains.Accounts;
+using Mentiora.Grains.Secrets;
 using Mentiora.Harness.Postgres;
 using Mentiora.Tests.Infrastructure;
 

@@ -31,7 +31,7 @@ public abstract class PersistenceTests(StorageMode mode)
             key = (await project.CreateApiKey(MentioraApp.Owner, "Production")).Created!;
             revoked = (await project.CreateApiKey(MentioraApp.Owner, "Old")).Created!;
             await project.RevokeApiKey(MentioraApp.Owner, revoked.Summary.Id);
-            Assert.Equal(HttpStatusCode.Accepted, (await client.SendAsync(TraceEvents.Post(firstTrace, key.Key))).StatusCode);
+            Assert.Equal(HttpStatusCode.Accepted, (await client.SendAsync(TraceEvents.Post(firstTrace, key.Key.Reveal()))).StatusCode);
             lastUsed = (await MentioraApp.KeysOf(project))[0].LastUsedAt;
             Assert.NotNull(lastUsed);
         }
@@ -47,8 +47,8 @@ public abstract class PersistenceTests(StorageMode mode)
             // Last-used times are kept in memory; a graceful stop writes them.
             Assert.Equal(lastUsed, listed.LastUsedAt);
 
-            Assert.Equal(HttpStatusCode.Accepted, (await client.SendAsync(TraceEvents.Post(TraceEvents.Valid(), key.Key))).StatusCode);
-            Assert.Equal(HttpStatusCode.Unauthorized, (await client.SendAsync(TraceEvents.Post(TraceEvents.Valid(), revoked.Key))).StatusCode);
+            Assert.Equal(HttpStatusCode.Accepted, (await client.SendAsync(TraceEvents.Post(TraceEvents.Valid(), key.Key.Reveal()))).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await client.SendAsync(TraceEvents.Post(TraceEvents.Valid(), revoked.Key.Reveal()))).StatusCode);
             var stored = await storage.QueryColumnAsync("SELECT COUNT(*) FROM traces WHERE CAST(trace_id AS TEXT) = @t", ("t", (string)firstTrace["trace_id"]!));
             Assert.Equal(1L, Convert.ToInt64(stored[0], CultureInfo.InvariantCulture));
         }
@@ -85,7 +85,7 @@ public abstract class PersistenceTests(StorageMode mode)
             var fromBrowser = TraceEvents.Post(TraceEvents.Valid(), key.Summary.PublishableKey);
             fromBrowser.Headers.Add("Origin", origin);
 
-            Assert.Equal(HttpStatusCode.Accepted, (await client.SendAsync(TraceEvents.Post(TraceEvents.Valid(), key.Key))).StatusCode);
+            Assert.Equal(HttpStatusCode.Accepted, (await client.SendAsync(TraceEvents.Post(TraceEvents.Valid(), key.Key.Reveal()))).StatusCode);
             Assert.Equal(HttpStatusCode.Accepted, (await client.SendAsync(fromBrowser)).StatusCode);
         }
     }
@@ -124,7 +124,7 @@ public abstract class PersistenceTests(StorageMode mode)
 
         for (var i = 0; i < 10; i++)
         {
-            Assert.Equal(HttpStatusCode.Accepted, (await client.SendAsync(TraceEvents.Post(TraceEvents.Valid(), key.Key))).StatusCode);
+            Assert.Equal(HttpStatusCode.Accepted, (await client.SendAsync(TraceEvents.Post(TraceEvents.Valid(), key.Key.Reveal()))).StatusCode);
         }
 
         // Ten uses within a minute: the project's stored state has not been rewritten for them.

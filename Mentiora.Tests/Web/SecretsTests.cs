@@ -23,14 +23,14 @@ public abstract class SecretsTests(StorageMode mode)
         }
 
         // Use the keys the ways that reach the most code: success, a revoked key, a near miss.
-        Assert.Equal(HttpStatusCode.Accepted, (await client.SendAsync(TraceEvents.Post(TraceEvents.Valid(), created[0].Key))).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await client.SendAsync(TraceEvents.Post(TraceEvents.Valid(), created[0].Key.Reveal()))).StatusCode);
         await project.RevokeApiKey(MentioraApp.Owner, created[1].Summary.Id);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await client.SendAsync(TraceEvents.Post(TraceEvents.Valid(), created[1].Key))).StatusCode);
-        var nearMiss = created[2].Key[..42] + (created[2].Key[42] == 'A' ? 'B' : 'A');
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.SendAsync(TraceEvents.Post(TraceEvents.Valid(), created[1].Key.Reveal()))).StatusCode);
+        var nearMiss = created[2].Key.Reveal()[..42] + (created[2].Key.Reveal()[42] == 'A' ? 'B' : 'A');
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.SendAsync(TraceEvents.Post(TraceEvents.Valid(), nearMiss))).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await client.SendAsync(TraceEvents.Post("{", created[2].Key))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.SendAsync(TraceEvents.Post("{", created[2].Key.Reveal()))).StatusCode);
 
-        var secrets = created.SelectMany(k => new[] { k.Key, k.SigningSecret }).Append(nearMiss).ToArray();
+        var secrets = created.SelectMany(k => new[] { k.Key.Reveal(), k.SigningSecret.Reveal() }).Append(nearMiss).ToArray();
 
         // The app's call filter recorded every key it handed out (so the dispose scan looks for them), and nothing else.
         Assert.Equal(6, IssuedSecrets.Current().FindIn(string.Join(" ", secrets)).Count);
@@ -44,7 +44,7 @@ public abstract class SecretsTests(StorageMode mode)
         }
 
         // The hash is what is stored: proof that the scan looked at the grain state at all.
-        var hash = Mentiora.Grains.Keys.ApiKeyMaterial.Hash(created[0].Key);
+        var hash = Mentiora.Grains.Keys.ApiKeyMaterial.Hash(created[0].Key.Reveal());
         Assert.Contains(stored, v => v.Value.AsSpan().IndexOf(hash) >= 0);
 
         var logs = app.Logs.GetSnapshot();

@@ -49,7 +49,7 @@ public abstract class WhoAmITests(IngestionAppFixture fixture) : LeakCheckedTest
         return request;
     }
 
-    private async Task<CreatedApiKey> BrowserKeyAsync()
+    private async Task<RevealedApiKey> BrowserKeyAsync()
     {
         var (projectId, key) = await fixture.NewKeyAsync();
         var project = fixture.App.Grains.GetGrain<IProjectDashboardGrain>(projectId);

@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using Mentiora.Grains.KeyDirectory;
 using Mentiora.Grains.Keys;
 using Mentiora.Grains.Projects;
+using Mentiora.Grains.Secrets;
 using Mentiora.Grains.Usage;
 using Mentiora.Web.Operations;
 using Mentiora.Web.Security;
@@ -151,7 +152,7 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         var token = Request.Headers[IdentityTokenHeader].ToString();
-        var identityToken = token.Length == 0 ? null : token;
+        var identityToken = token.Length == 0 ? null : new SecretText(token);
         var (owner, result, blocked) = await CheckWithOwnerAsync(
             KeyDirectoryKeys.ForPublishableKey(publishableKey),
             secretKeyHash: null,

@@ -61,7 +61,7 @@ public sealed class IdentityTokensController(IGrainFactory grains, GrainCallRetr
                 return ApiErrors.InvalidApiKey(ApiErrors.RevokedWhileHandled).ToResult();
             }
 
-            return Ok(new IdentityTokenMinted(minted.Token, minted.ExpiresAt));
+            return Ok(new IdentityTokenMinted(minted.Token.Reveal(), minted.ExpiresAt));
         }
     }
 

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Mentiora.Grains.Accounts;
+using Mentiora.Grains.Secrets;
 using Mentiora.Web.Security;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -44,7 +45,7 @@ public sealed class SignInModel(IGrainFactory grains, AbuseLimits limits) : Page
         }
 
         var account = AccountEmail.LooksValid(Email)
-            ? await grains.GetGrain<IUserGrain>(AccountEmail.Normalize(Email)).SignIn(Password)
+            ? await grains.GetGrain<IUserGrain>(AccountEmail.Normalize(Email)).SignIn(new SecretText(Password))
             : null;
         if (account is null)
         {

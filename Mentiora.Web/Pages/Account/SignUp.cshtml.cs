@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Mentiora.Grains.Accounts;
+using Mentiora.Grains.Secrets;
 using Mentiora.Web.Security;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -56,7 +57,7 @@ public sealed class SignUpModel(IGrainFactory grains, AbuseLimits limits) : Page
         }
 
         var accountKey = AccountEmail.Normalize(Email);
-        var result = await grains.GetGrain<IUserGrain>(accountKey).SignUp(Email, Password);
+        var result = await grains.GetGrain<IUserGrain>(accountKey).SignUp(Email, new SecretText(Password));
         switch (result.Outcome)
         {
             case SignUpOutcome.AlreadyRegistered:

@@ -15,6 +15,10 @@ public static class ApiKeyMessages
         _ => null,
     };
 
+    /// <summary>What the create dialog says when its form was sent again, by a reload or a second click.</summary>
+    public const string AlreadyShown =
+        "This form already created a key, and its key was shown once: it cannot be shown again. If nobody copied it, revoke it and create a new one.";
+
     /// <summary>Why a key was not renamed; null when it was, or when there is nothing to show (no such key).</summary>
     public static string? RenameRefused(RenameApiKeyOutcome outcome) =>
         outcome == RenameApiKeyOutcome.NameTooLong ? NameTooLong : null;

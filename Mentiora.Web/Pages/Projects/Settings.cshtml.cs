@@ -50,7 +50,13 @@ public sealed class SettingsModel(IGrainFactory grains, TimeProvider clock) : Pa
 
     public string? NewKeyName { get; private set; }
 
+    /// <summary>The unused one-time token of a refused create form, kept when it is shown again.</summary>
+    public string? NewKeyFormToken { get; private set; }
+
     public string? CreateError { get; private set; }
+
+    /// <summary>True when the create form was sent again: its key was shown already and is not shown twice.</summary>
+    public bool KeyAlreadyShown { get; private set; }
 
     public string? RenameError { get; private set; }
 
@@ -144,12 +150,19 @@ public sealed class SettingsModel(IGrainFactory grains, TimeProvider clock) : Pa
         return await OriginsResultAsync(keyId, change, null, added: false);
     }
 
-    public async Task<IActionResult> OnPostCreateAsync(string? name)
+    public async Task<IActionResult> OnPostCreateAsync(string? name, string? formToken)
     {
-        var result = await ThisProject.CreateApiKey(Actor, name);
+        var result = await ThisProject.CreateApiKey(Actor, name, formToken);
         if (result.Outcome == CreateApiKeyOutcome.NotFound || !await LoadAsync())
         {
             return NotFound();
+        }
+
+        if (result.Outcome == CreateApiKeyOutcome.AlreadyCreated)
+        {
+            OpenDialog = "create";
+            KeyAlreadyShown = true;
+            return WithStatus(IsHtmx ? Partial("_KeyAlreadyShown", this) : Page(), StatusCodes.Status409Conflict);
         }
 
         if (result.Created is null)
@@ -157,7 +170,8 @@ public sealed class SettingsModel(IGrainFactory grains, TimeProvider clock) : Pa
             OpenDialog = "create";
             NewKeyName = name;
             CreateError = ApiKeyMessages.CreateRefused(result.Outcome);
-            return WithStatus(IsHtmx ? Partial("_CreateKeyForm", new CreateKeyForm(name, CreateError)) : Page(), StatusCodes.Status422UnprocessableEntity);
+            NewKeyFormToken = formToken;
+            return WithStatus(IsHtmx ? Partial("_CreateKeyForm", new CreateKeyForm(name, CreateError, formToken)) : Page(), StatusCodes.Status422UnprocessableEntity);
         }
 
         // The response carries the plaintext key: no cache may keep it.

@@ -46,12 +46,19 @@
         focusFirstField(dialog);
     }
 
-    // The created key must not stay in the page once its dialog closes: put a fresh form back.
+    // The created key must not stay in the page once its dialog closes: put a fresh form back. The
+    // create form is one-time, so the form put back takes the new token the server sent with the key.
     function resetCreateDialog(dialog) {
         const body = dialog.querySelector('#create-key-dialog-body');
         const template = document.getElementById('create-key-form-template');
-        if (body && template && body.querySelector('[data-created-key], .alert.error')) {
+        if (body && template && body.querySelector('[data-created-key], [data-key-already-shown], .alert.error')) {
+            const nextToken = body.querySelector('[data-next-form-token]')?.dataset.nextFormToken;
             body.replaceChildren(template.content.cloneNode(true));
+            const token = body.querySelector('[data-form-token]');
+            if (nextToken && token) {
+                token.value = nextToken;
+            }
+
             window.htmx?.process(body);
         }
     }
