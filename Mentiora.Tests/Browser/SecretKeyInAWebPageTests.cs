@@ -15,14 +15,14 @@ public sealed class SecretKeyInAWebPageTests(BrowserFixture browser) : IClassFix
 {
     private readonly MentioraApp _app = new(TestStorage.NewEmbedded());
     private Uri _mentiora = null!;
-    private CreatedApiKey _key = null!;
+    private RevealedApiKey _key = null!;
     private CustomerSite _site = null!;
 
     public async Task InitializeAsync()
     {
         _mentiora = _app.Start().BaseAddress!;
         var project = await _app.NewProjectAsync();
-        _key = (await project.CreateApiKey(MentioraApp.Owner, "Website")).Created!;
+        _key = new RevealedApiKey((await project.CreateApiKey(MentioraApp.Owner, "Website")).Created!);
         _site = await CustomerSite.StartAsync(_mentiora, new CreatedApiKeyMaterial(_key.Key, _key.Summary.PublishableKey, _key.SigningSecret), new EndUser("customer-42", null, null));
     }
 

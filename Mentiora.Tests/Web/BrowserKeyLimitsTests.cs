@@ -14,7 +14,7 @@ public sealed class BrowserKeyLimitsTests
 {
     private const string Site = "https://app.example.com";
 
-    private static async Task<(IProjectDashboardGrain Project, CreatedApiKey Key)> BrowserKeyAsync(MentioraApp app)
+    private static async Task<(IProjectDashboardGrain Project, RevealedApiKey Key)> BrowserKeyAsync(MentioraApp app)
     {
         var (projectId, key) = await IngestionAppFixture.NewKeyAsync(app);
         var project = app.Grains.GetGrain<IProjectDashboardGrain>(projectId);
@@ -22,7 +22,7 @@ public sealed class BrowserKeyLimitsTests
         return (project, key);
     }
 
-    private static HttpRequestMessage FromBrowser(JsonNode body, CreatedApiKey key)
+    private static HttpRequestMessage FromBrowser(JsonNode body, RevealedApiKey key)
     {
         var request = TraceEvents.Post(body, key.Summary.PublishableKey);
         request.Headers.Add("Origin", Site);
