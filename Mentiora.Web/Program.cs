@@ -1,6 +1,8 @@
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Mentiora.Grains;
+using Mentiora.Grains.Activity;
+using Mentiora.Web.Activity;
 using Mentiora.Web.Api;
 using Mentiora.Web.Configuration;
 using Mentiora.Web.Operations;
@@ -165,6 +167,11 @@ builder.Services.AddSingleton<TraceWriter>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<TraceWriter>());
 builder.Services.AddSingleton<TraceReader>();
 
+// The project activity log: grains append to it (IActivityLog), pages read it, a year is kept.
+builder.Services.AddSingleton<DatabaseActivityLog>();
+builder.Services.AddSingleton<IActivityLog>(sp => sp.GetRequiredService<DatabaseActivityLog>());
+builder.Services.AddHostedService<ActivityRetention>();
+
 // People sign in to the dashboard with a cookie; machines use API keys on the ingestion API.
 builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
     .AddCookie(o =>
@@ -261,6 +268,17 @@ app.UseStaticFiles();
 app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
+
+// Activity entries say from which address a dashboard change was made (see ActivityContext).
+app.Use(async (context, next) =>
+{
+    if (!ApiErrorHandling.IsApiRequest(context))
+    {
+        ActivityContext.SetClientAddress(ActivityAddress.Of(context));
+    }
+
+    await next(context);
+});
 
 // After authorization: the per-key limit is partitioned by the key it established.
 app.UseRateLimiter();

@@ -1,4 +1,5 @@
 using Mentiora.Grains.Accounts;
+using Mentiora.Grains.Activity;
 using Mentiora.Grains.KeyDirectory;
 using Mentiora.Grains.Keys;
 using Mentiora.Grains.Secrets;
@@ -13,6 +14,7 @@ public sealed class ProjectGrain(
     [PersistentState("project", StorageNames.Grains)] IPersistentState<ProjectState> project,
     IDataProtectionProvider dataProtection,
     TimeProvider clock,
+    IActivityLog activityLog,
     ILogger<ProjectGrain> logger) : Grain, IProjectDashboardGrain, IProjectApiGrain
 {
     /// <summary>Most keys a project may have at once.</summary>
@@ -35,6 +37,9 @@ public sealed class ProjectGrain(
     // Unprotected signing keys, kept only in memory: unprotecting on every browser request would cost more than the check.
     private readonly Dictionary<Guid, byte[]> _signingKeys = [];
     private IGrainTimer? _lastUsedFlush;
+    // Retries moving pending activity entries into the log while the database refuses them.
+    private IGrainTimer? _activityRetry;
+    private static readonly TimeSpan ActivityRetryInterval = TimeSpan.FromSeconds(30);
     // Last-used times or blocked-origin counts changed since the last write; both are stored by the same flush.
     private bool _lastUsedUnsaved;
 
@@ -114,6 +119,7 @@ public sealed class ProjectGrain(
         Keys.Add(stored);
         // Stored with the key, in one write: the token is used exactly when the key exists.
         var usedToken = oneTime is null ? null : OneTimeForms.Remember(project.State.UsedFormTokens, oneTime, clock.GetUtcNow());
+        var entry = Note(actor, ActivityKind.KeyCreated, stored);
         try
         {
             await project.WriteStateAsync();
@@ -121,6 +127,7 @@ public sealed class ProjectGrain(
         catch
         {
             Keys.Remove(stored);
+            project.State.PendingActivity.Remove(entry);
             if (usedToken is not null)
             {
                 project.State.UsedFormTokens.Remove(usedToken);
@@ -131,6 +138,7 @@ public sealed class ProjectGrain(
             throw;
         }
 
+        await FlushActivity();
         return new CreateApiKeyResult(CreateApiKeyOutcome.Created, new CreatedApiKey(Summarize(stored), new SecretText(key), new SecretText(signingSecret)));
     }
 
@@ -154,7 +162,7 @@ public sealed class ProjectGrain(
 
         var previousName = stored.Name;
         stored.Name = normalizedName;
-        await SaveOrUndo(() => stored.Name = previousName);
+        await SaveWithEntry(Note(actor, ActivityKind.KeyRenamed, stored, normalizedName, previousName), () => stored.Name = previousName);
         return RenameApiKeyOutcome.Renamed;
     }
 
@@ -171,7 +179,7 @@ public sealed class ProjectGrain(
         var index = Keys.IndexOf(stored);
         Keys.RemoveAt(index);
         _signingKeys.Remove(stored.Id);
-        await SaveOrUndo(() => Keys.Insert(index, stored));
+        await SaveWithEntry(Note(actor, ActivityKind.KeyRevoked, stored), () => Keys.Insert(index, stored));
         await AfterStoredChange("release the directory entries of a revoked key", () => ReleaseDirectoryEntries(stored, new KeyOwner(this.GetPrimaryKey(), stored.Id)));
         return true;
     }
@@ -198,7 +206,7 @@ public sealed class ProjectGrain(
         // Membership here is what grants access; the user's own list only feeds the menu, so a
         // crash before it is updated costs a menu entry, never access.
         project.State.Members.Add(memberAccountKey);
-        await SaveOrUndo(() => project.State.Members.Remove(memberAccountKey));
+        await SaveWithEntry(Note(actor, ActivityKind.MemberAdded, null, memberAccountKey), () => project.State.Members.Remove(memberAccountKey));
         await AfterStoredChange("add the project to a new member's menu", () => member.JoinProject(new ProjectMembership(this.GetPrimaryKey(), project.State.Name)));
         return MemberChangeOutcome.Done;
     }
@@ -224,7 +232,7 @@ public sealed class ProjectGrain(
 
         // Access ends with this write, before the user's menu is updated.
         project.State.Members.RemoveAt(index);
-        await SaveOrUndo(() => project.State.Members.Insert(index, memberAccountKey));
+        await SaveWithEntry(Note(actor, ActivityKind.MemberRemoved, null, memberAccountKey), () => project.State.Members.Insert(index, memberAccountKey));
         await AfterStoredChange("remove the project from a removed member's menu", () => GrainFactory.GetGrain<IUserGrain>(memberAccountKey).LeaveProject(this.GetPrimaryKey()));
         return MemberChangeOutcome.Done;
     }
@@ -254,7 +262,7 @@ public sealed class ProjectGrain(
         }
 
         stored.AllowedOrigins.Add(normalized);
-        await SaveOrUndo(() => stored.AllowedOrigins.Remove(normalized));
+        await SaveWithEntry(Note(actor, ActivityKind.OriginAdded, stored, normalized), () => stored.AllowedOrigins.Remove(normalized));
         return new OriginChange(OriginChangeOutcome.Done, normalized, null);
     }
 
@@ -273,7 +281,7 @@ public sealed class ProjectGrain(
         }
 
         stored.AllowedOrigins.RemoveAt(index);
-        await SaveOrUndo(() => stored.AllowedOrigins.Insert(index, origin));
+        await SaveWithEntry(Note(actor, ActivityKind.OriginRemoved, stored, origin), () => stored.AllowedOrigins.Insert(index, origin));
         return new OriginChange(OriginChangeOutcome.Done, origin, null);
     }
 
@@ -306,7 +314,7 @@ public sealed class ProjectGrain(
         }
 
         stored.ReportOnly = reportOnly;
-        await SaveOrUndo(() => stored.ReportOnly = !reportOnly);
+        await SaveWithEntry(Note(actor, ActivityKind.ReportOnlySwitched, stored, OnOff(reportOnly)), () => stored.ReportOnly = !reportOnly);
         return OriginChangeOutcome.Done;
     }
 
@@ -324,7 +332,7 @@ public sealed class ProjectGrain(
         }
 
         stored.RequireIdentityToken = requireIdentityToken;
-        await SaveOrUndo(() => stored.RequireIdentityToken = !requireIdentityToken);
+        await SaveWithEntry(Note(actor, ActivityKind.RequireIdentityTokenSwitched, stored, OnOff(requireIdentityToken)), () => stored.RequireIdentityToken = !requireIdentityToken);
         return OriginChangeOutcome.Done;
     }
 
@@ -501,6 +509,17 @@ public sealed class ProjectGrain(
             usage.RecentRefusals.AsEnumerable().Reverse().ToArray(), usage.LastSeenAt, usage.LastSeen));
     }
 
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // A crash between storing a change and logging its entry left the entry here: log it soon.
+        if (project.State.PendingActivity.Count > 0)
+        {
+            RetryActivityLater();
+        }
+
+        return Task.CompletedTask;
+    }
+
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         if (_lastUsedUnsaved)
@@ -527,6 +546,87 @@ public sealed class ProjectGrain(
             throw;
         }
     }
+
+    // The entry is stored in the same write as its change (the outbox), so a change never happens without it.
+    private async Task SaveWithEntry(ActivityEntry entry, Action undo)
+    {
+        await SaveOrUndo(() =>
+        {
+            undo();
+            project.State.PendingActivity.Remove(entry);
+        });
+        await FlushActivity();
+    }
+
+    private ActivityEntry Note(string actor, ActivityKind kind, StoredApiKey? key, string? details = null, string? previousValue = null)
+    {
+        var entry = new ActivityEntry
+        {
+            Id = Guid.NewGuid(),
+            ProjectId = this.GetPrimaryKey(),
+            At = clock.GetUtcNow(),
+            Actor = actor,
+            Kind = kind,
+            KeyId = key?.Id,
+            KeyName = key?.Name,
+            KeyPrefix = key?.Prefix,
+            Details = details,
+            PreviousValue = previousValue,
+            ClientAddress = ActivityContext.ClientAddress,
+        };
+        project.State.PendingActivity.Add(entry);
+        return entry;
+    }
+
+    private static string OnOff(bool on) => on ? "on" : "off";
+
+    // Moves stored entries into the activity log; the change is done already, so a failure here is
+    // retried later (the entry stays stored), never reported as the change failing.
+    private async Task FlushActivity()
+    {
+        var pending = project.State.PendingActivity;
+        if (pending.Count == 0)
+        {
+            return;
+        }
+
+        var batch = pending.ToArray();
+        try
+        {
+            await activityLog.Append(batch);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Project {ProjectId}: {Count} activity entries could not be logged yet; retrying", this.GetPrimaryKey(), batch.Length);
+            RetryActivityLater();
+            return;
+        }
+
+        pending.RemoveAll(batch.Contains);
+        try
+        {
+            await project.WriteStateAsync();
+        }
+        catch (Exception e)
+        {
+            // The entries are logged; if storage still has them they are logged again by id, which adds nothing.
+            logger.LogWarning(e, "Project {ProjectId}: logged activity entries could not be cleared from storage", this.GetPrimaryKey());
+            DeactivateOnIdle();
+        }
+    }
+
+    private void RetryActivityLater() =>
+        _activityRetry ??= this.RegisterGrainTimer(
+            async _ =>
+            {
+                await FlushActivity();
+                if (project.State.PendingActivity.Count == 0)
+                {
+                    _activityRetry?.Dispose();
+                    _activityRetry = null;
+                }
+            },
+            new GrainTimerCreationOptions(ActivityRetryInterval, ActivityRetryInterval) { KeepAlive = true });
 
     // Once the change is stored it is done, and the answer must say so: a follow-up that fails here
     // (another grain's bookkeeping) is logged, never turned into "nothing was changed".

@@ -18,4 +18,7 @@ public sealed class ProjectState
 
     /// <summary>Tokens of one-time forms (create key) that did their work lately, oldest first; see <see cref="OneTimeForms"/>.</summary>
     [Id(40)] public List<UsedFormToken> UsedFormTokens { get; set; } = [];
+
+    /// <summary>Activity entries stored with their change but not yet in the activity log (an outbox), oldest first.</summary>
+    [Id(45)] public List<Activity.ActivityEntry> PendingActivity { get; set; } = [];
 }

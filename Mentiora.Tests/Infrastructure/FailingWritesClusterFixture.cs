@@ -1,4 +1,5 @@
 using Mentiora.Grains;
+using Mentiora.Grains.Activity;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
@@ -15,6 +16,9 @@ public sealed class FailingWritesClusterFixture : IAsyncLifetime
 
     public IGrainFactory Grains => _cluster!.Client;
 
+    /// <summary>The activity log the grains append to, held in memory.</summary>
+    public InMemoryActivityLog ActivityLog { get; } = new();
+
     /// <summary>The silo's grain storage, to fail the next write of a grain.</summary>
     public FailingWritesStorage Storage => (FailingWritesStorage)_cluster!.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains);
 
@@ -26,6 +30,7 @@ public sealed class FailingWritesClusterFixture : IAsyncLifetime
             silo.AddMemoryGrainStorage(InnerStorage);
             silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Grains, (services, _) => new FailingWritesStorage(services.GetRequiredKeyedService<IGrainStorage>(InnerStorage)));
             silo.Services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
+            silo.Services.AddSingleton<IActivityLog>(ActivityLog);
             silo.Services.AddSingleton(TimeProvider.System);
             silo.Services.AddSingleton<IIncomingGrainCallFilter, IssuedSecretsRecorder>();
         });

@@ -1,4 +1,5 @@
 using Mentiora.Grains;
+using Mentiora.Grains.Activity;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
@@ -11,6 +12,9 @@ public sealed class GrainClusterFixture : IAsyncLifetime
     private InProcessTestCluster? _cluster;
 
     public IGrainFactory Grains => _cluster!.Client;
+
+    /// <summary>The activity log the grains append to, held in memory.</summary>
+    public InMemoryActivityLog ActivityLog { get; } = new();
 
     /// <summary>The grains' clock; a test class that moves it has this fixture to itself.</summary>
     public AdjustableClock Clock { get; } = new();
@@ -25,6 +29,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
         {
             silo.AddMemoryGrainStorage(StorageNames.Grains);
             silo.Services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
+            silo.Services.AddSingleton<IActivityLog>(ActivityLog);
             silo.Services.AddSingleton<TimeProvider>(Clock);
 
             // Keys created here are in memory only, but the ledger must know them: any other app's
