@@ -514,7 +514,7 @@ public sealed class ProjectGrain(
         // A crash between storing a change and logging its entry left the entry here: log it soon.
         if (project.State.PendingActivity.Count > 0)
         {
-            RetryActivityLater();
+            RetryActivityLater(TimeSpan.FromSeconds(1));
         }
 
         return Task.CompletedTask;
@@ -598,7 +598,7 @@ public sealed class ProjectGrain(
         catch (Exception e)
         {
             logger.LogWarning(e, "Project {ProjectId}: {Count} activity entries could not be logged yet; retrying", this.GetPrimaryKey(), batch.Length);
-            RetryActivityLater();
+            RetryActivityLater(ActivityRetryInterval);
             return;
         }
 
@@ -615,7 +615,7 @@ public sealed class ProjectGrain(
         }
     }
 
-    private void RetryActivityLater() =>
+    private void RetryActivityLater(TimeSpan dueTime) =>
         _activityRetry ??= this.RegisterGrainTimer(
             async _ =>
             {
@@ -626,7 +626,7 @@ public sealed class ProjectGrain(
                     _activityRetry = null;
                 }
             },
-            new GrainTimerCreationOptions(ActivityRetryInterval, ActivityRetryInterval) { KeepAlive = true });
+            new GrainTimerCreationOptions(dueTime, ActivityRetryInterval) { KeepAlive = true });
 
     // Once the change is stored it is done, and the answer must say so: a follow-up that fails here
     // (another grain's bookkeeping) is logged, never turned into "nothing was changed".
