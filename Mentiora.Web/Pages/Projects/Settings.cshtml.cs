@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Mentiora.Grains.Accounts;
 using Mentiora.Grains.Keys;
 using Mentiora.Grains.Projects;
+using Mentiora.Web.Activity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -12,7 +13,7 @@ namespace Mentiora.Web.Pages.Projects;
 /// project grain and answers htmx with the partial that changed, or a plain form post with a
 /// redirect, so everything works without JavaScript too.
 /// </summary>
-public sealed class SettingsModel(IGrainFactory grains, TimeProvider clock) : PageModel
+public sealed class SettingsModel(IGrainFactory grains, TimeProvider clock, DatabaseActivityLog activityLog) : PageModel
 {
     [FromRoute]
     public Guid ProjectId { get; set; }
@@ -36,6 +37,13 @@ public sealed class SettingsModel(IGrainFactory grains, TimeProvider clock) : Pa
     /// <summary>Without JavaScript, the origin typed into Test an origin.</summary>
     [BindProperty(SupportsGet = true, Name = "test")]
     public string? TestedOrigin { get; set; }
+
+    /// <summary>The Activity card's page: entries older than this cursor (from its "Older" link).</summary>
+    [BindProperty(SupportsGet = true, Name = "activityBefore")]
+    public long? ActivityBefore { get; set; }
+
+    /// <summary>The Activity card's entries; loaded only for the full page and the card's own handler.</summary>
+    public ActivityPage? Activity { get; private set; }
 
     [Display(Name = "Email")]
     public string? MemberEmail { get; set; }
@@ -92,7 +100,21 @@ public sealed class SettingsModel(IGrainFactory grains, TimeProvider clock) : Pa
             Origins = await LoadOriginsAsync(keyId, test: TestedOrigin);
         }
 
+        // Membership was checked by the grain above, before the table is read.
+        Activity = await activityLog.ReadPage(ProjectId, ActivityBefore, cancellationToken: HttpContext.RequestAborted);
         return Page();
+    }
+
+    /// <summary>The Activity card alone, for its "Older" link with htmx.</summary>
+    public async Task<IActionResult> OnGetActivityAsync()
+    {
+        if (!await LoadAsync())
+        {
+            return NotFound();
+        }
+
+        Activity = await activityLog.ReadPage(ProjectId, ActivityBefore, cancellationToken: HttpContext.RequestAborted);
+        return Partial("_ActivityCard", this);
     }
 
     /// <summary>

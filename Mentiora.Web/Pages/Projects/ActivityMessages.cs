@@ -1,0 +1,34 @@
+using Mentiora.Grains.Activity;
+
+namespace Mentiora.Web.Pages.Projects;
+
+/// <summary>How the Activity card and its CSV word each kind of entry.</summary>
+public static class ActivityMessages
+{
+    /// <summary>What happened, e.g. <c>created key "Production" AbCd1234…</c>.</summary>
+    public static string What(ActivityEntry entry) => entry.Kind switch
+    {
+        ActivityKind.KeyCreated => $"created key {Key(entry)}",
+        ActivityKind.KeyRenamed => $"renamed key {entry.KeyPrefix}… from {Quoted(entry.PreviousValue)} to {Quoted(entry.Details)}",
+        ActivityKind.KeyRevoked => $"revoked key {Key(entry)}",
+        ActivityKind.OriginAdded => $"added origin {entry.Details} to key {Key(entry)}",
+        ActivityKind.OriginRemoved => $"removed origin {entry.Details} from key {Key(entry)}",
+        ActivityKind.MemberAdded => $"added member {entry.Details}",
+        ActivityKind.MemberRemoved => $"removed member {entry.Details}",
+        ActivityKind.ReportOnlySwitched => $"switched Report only {entry.Details} for key {Key(entry)}",
+        ActivityKind.RequireIdentityTokenSwitched => $"switched Require identity token {entry.Details} for key {Key(entry)}",
+        ActivityKind.KeyRolled => $"rolled key {Key(entry)}",
+        ActivityKind.KeyExpired => $"key {Key(entry)} expired",
+        ActivityKind.SigningSecretRolled => $"rolled the signing secret of key {Key(entry)}",
+        ActivityKind.PublishableKeyRolled => $"rolled the publishable key of key {Key(entry)}",
+        _ => "changed the project",
+    };
+
+    /// <summary>Shown when the project has no entries yet.</summary>
+    public const string Empty = "Nothing has changed in this project yet.";
+
+    private static string Key(ActivityEntry entry) => $"{Quoted(entry.KeyName)} {entry.KeyPrefix}…";
+
+    // An unnamed key has an empty name; saying so reads better than a pair of quotes.
+    private static string Quoted(string? name) => string.IsNullOrEmpty(name) ? "(unnamed)" : $"\"{name}\"";
+}
