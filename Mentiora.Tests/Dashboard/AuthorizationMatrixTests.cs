@@ -18,6 +18,8 @@ public sealed partial class AuthorizationMatrixTests(EmbeddedDashboardAppFixture
     [
         ("settings", "GET", null, _ => []),
         ("settings", "GET", "Origins", key => new() { ["keyId"] = key.ToString() }),
+        ("settings", "GET", "Activity", _ => []),
+        ("activity.csv", "GET", null, _ => []),
         ("settings", "POST", "Create", _ => new() { ["name"] = "intruder" }),
         ("settings", "POST", "Rename", key => new() { ["keyId"] = key.ToString(), ["name"] = "intruder" }),
         ("settings", "POST", "Revoke", key => new() { ["keyId"] = key.ToString() }),
@@ -35,7 +37,7 @@ public sealed partial class AuthorizationMatrixTests(EmbeddedDashboardAppFixture
     [Fact]
     public void TheTableListsEveryHandlerOfTheProjectPages()
     {
-        var handlers = new[] { typeof(SettingsModel), typeof(TracesModel), typeof(TraceDetailModel), typeof(KeyUsageModel) }
+        var handlers = new[] { typeof(SettingsModel), typeof(TracesModel), typeof(TraceDetailModel), typeof(KeyUsageModel), typeof(ActivityCsvModel) }
             .SelectMany(page => page.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly))
             .Select(m => HandlerName().Match(m.Name))
             .Where(m => m.Success)

@@ -50,6 +50,14 @@ public static class DashboardHtml
     public static string Text(string html) =>
         string.Join(' ', (Parse(html).Body?.TextContent ?? string.Empty).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 
+    /// <summary>The Activity card's lines as text, newest first.</summary>
+    public static IReadOnlyList<string> ActivityLines(string html) =>
+        [.. Parse(html).QuerySelectorAll("#activity-card li").Select(li => string.Join(' ', li.TextContent.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)))];
+
+    /// <summary>The Activity card's "Older" link, or null on the last page.</summary>
+    public static string? OlderActivityLink(string html) =>
+        Parse(html).QuerySelectorAll("#activity-card a").FirstOrDefault(a => a.TextContent.Trim() == "Older")?.GetAttribute("href");
+
     private static string? InputValue(string html, string id) =>
         // Cheap test first: most answers that pass through here (every POST) show no dialog at all.
         html.Contains(id, StringComparison.Ordinal) ? Parse(html).GetElementById(id)?.GetAttribute("value") : null;
