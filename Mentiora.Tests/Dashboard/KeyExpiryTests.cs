@@ -70,6 +70,23 @@ public abstract class KeyExpiryTests(KeyExpiryAppFixture fixture) : LeakCheckedT
         return browser;
     }
 
+    private static async Task<IElement?> WaitForExpiredRefusalsAsync(DashboardClient browser, string url)
+    {
+        // Each silo reports its counts about once a second: the page shows them within a few.
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            var row = Parser.ParseDocument(await browser.GetPageAsync(url)).QuerySelector("tr[data-reason='KeyExpired']");
+            // Three refusals: the trace and whoami with the secret key, whoami with the publishable key.
+            if (row?.QuerySelectorAll("td").ElementAtOrDefault(1)?.TextContent.Trim() == "3" || DateTime.UtcNow > deadline)
+            {
+                return row;
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
     [Fact]
     public async Task TheCreateDialogOffersExpiryChoicesAndTheListAndWhoamiSayWhenEachKeyExpires()
     {
@@ -147,6 +164,12 @@ public abstract class KeyExpiryTests(KeyExpiryAppFixture fixture) : LeakCheckedT
         Assert.Equal($"This publishable key expired on {day}. Create a new key in Settings → API Keys.", (string)browserWhoami["message"]!);
 
         browser = await SignedInAgainAsync(email);
+        var usage = await WaitForExpiredRefusalsAsync(browser, $"/projects/{projectId}/keys/{keyId}/usage");
+        Assert.True(usage is not null, "the key's usage counts the refusals of the expired key");
+        Assert.Equal("3", usage.QuerySelectorAll("td")[1].TextContent.Trim());
+        Assert.Contains("Key expired", usage.TextContent);
+        Assert.Contains("invalid_api_key", usage.TextContent);
+
         var expired = RowOf(await browser.GetPageAsync(Settings(projectId)), key);
         Assert.Contains("expired-key", expired.ClassList);
         Assert.Equal("expired", ExpiresText(expired));

@@ -109,6 +109,12 @@ public sealed class ApiKeyAuthenticationHandler(
         if (checkedKey is { Outcome: SecretKeyAuthenticationOutcome.Expired, ExpiredAt: { } expiredAt })
         {
             // The whole key matched, so this is its holder, not a guess: no count against the address.
+            // Its owner sees that something still sends it, in the key's usage.
+            if (owner is not null)
+            {
+                usage.Refused(owner.ProjectId, prefix, KeyRefusalReason.KeyExpired, Context);
+            }
+
             Logger.LogInformation("Refused the API key with prefix {KeyPrefix}: it expired at {ExpiredAt}", prefix, expiredAt);
             return Refuse(ApiErrors.KeyExpired(expiredAt, publishable: false));
         }
@@ -232,6 +238,7 @@ public sealed class ApiKeyAuthenticationHandler(
         BrowserAuthenticationOutcome.OriginNotAllowed => KeyRefusalReason.OriginNotAllowed,
         BrowserAuthenticationOutcome.IdentityTokenExpired => KeyRefusalReason.IdentityTokenExpired,
         BrowserAuthenticationOutcome.IdentityTokenInvalid => KeyRefusalReason.IdentityTokenInvalid,
+        BrowserAuthenticationOutcome.KeyExpired => KeyRefusalReason.KeyExpired,
         _ => null,
     };
 
