@@ -8,4 +8,5 @@ public sealed record ApiKeyDescription(
     [property: Id(2)] string KeyName,
     [property: Id(3)] string Prefix,
     [property: Id(4)] DateTimeOffset CreatedAt,
-    [property: Id(5)] DateTimeOffset? LastUsedAt);
+    [property: Id(5)] DateTimeOffset? LastUsedAt,
+    [property: Id(6)] DateTimeOffset? ExpiresAt = null);

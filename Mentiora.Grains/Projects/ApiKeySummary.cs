@@ -9,4 +9,9 @@ public sealed record ApiKeySummary(
     [property: Id(3)] string PublishableKey,
     [property: Id(4)] IReadOnlyList<string> AllowedOrigins,
     [property: Id(5)] DateTimeOffset CreatedAt,
-    [property: Id(6)] DateTimeOffset? LastUsedAt);
+    [property: Id(6)] DateTimeOffset? LastUsedAt,
+    [property: Id(7)] DateTimeOffset? ExpiresAt = null)
+{
+    /// <summary>True when the key has stopped working by the given time; its row stays until it is revoked.</summary>
+    public bool IsExpiredAt(DateTimeOffset now) => ExpiresAt is { } expiresAt && now >= expiresAt;
+}

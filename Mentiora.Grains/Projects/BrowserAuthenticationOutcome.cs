@@ -18,4 +18,7 @@ public enum BrowserAuthenticationOutcome
 
     /// <summary>The identity token was good but has expired.</summary>
     IdentityTokenExpired,
+
+    /// <summary>The publishable key's API key has passed its expiry time.</summary>
+    KeyExpired,
 }

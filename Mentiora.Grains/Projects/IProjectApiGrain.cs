@@ -9,9 +9,9 @@ namespace Mentiora.Grains.Projects;
 [Alias("Mentiora.IProjectApiGrain")]
 public interface IProjectApiGrain : IGrainWithGuidKey
 {
-    /// <summary>Checks a key's SHA-256 against the key with that prefix and notes the use; null when it does not match.</summary>
+    /// <summary>Checks a key's SHA-256 against the key with that prefix and its expiry against the grain's clock; notes the use of a key that works.</summary>
     [Alias("Authenticate")]
-    Task<AuthenticatedApiKey?> Authenticate(string prefix, byte[] keyHash);
+    Task<SecretKeyAuthentication> Authenticate(string prefix, byte[] keyHash);
 
     /// <summary>Checks a browser request: the publishable key, the page's origin and the optional identity token; notes the use.</summary>
     [Alias("AuthenticateBrowser")]

@@ -18,10 +18,11 @@ public interface IProjectDashboardGrain : IGrainWithGuidKey
 
     /// <summary>
     /// Creates a key with an optional name; returns its plaintext and signing secret this once. With the
-    /// token of a one-time form (<see cref="OneTimeForms"/>), a form sent again creates nothing.
+    /// token of a one-time form (<see cref="OneTimeForms"/>), a form sent again creates nothing. The key
+    /// stops working at the chosen expiry, counted from now.
     /// </summary>
     [Alias("CreateApiKey")]
-    Task<CreateApiKeyResult> CreateApiKey(string actor, string? name, string? formToken = null);
+    Task<CreateApiKeyResult> CreateApiKey(string actor, string? name, string? formToken = null, KeyExpiry expiry = KeyExpiry.Never);
 
     /// <summary>Gives a key a new name (trimmed; empty means unnamed).</summary>
     [Alias("RenameApiKey")]

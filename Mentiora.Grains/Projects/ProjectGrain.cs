@@ -72,7 +72,7 @@ public sealed class ProjectGrain(
                 Keys.OrderBy(k => k.CreatedAt).Select(Summarize).ToArray())
             : null);
 
-    public async Task<CreateApiKeyResult> CreateApiKey(string actor, string? name, string? formToken = null)
+    public async Task<CreateApiKeyResult> CreateApiKey(string actor, string? name, string? formToken = null, KeyExpiry expiry = KeyExpiry.Never)
     {
         if (!IsMember(actor))
         {
@@ -104,6 +104,7 @@ public sealed class ProjectGrain(
         var key = await ClaimUnique(owner, ApiKeyMaterial.NewSecretKey, k => KeyDirectoryKeys.ForSecretKeyPrefix(ApiKeyMaterial.PrefixOf(k)));
         var publishableKey = await ClaimUnique(owner, ApiKeyMaterial.NewPublishableKey, KeyDirectoryKeys.ForPublishableKey);
         var signingSecret = ApiKeyMaterial.NewSigningSecret();
+        var now = clock.GetUtcNow();
 
         var stored = new StoredApiKey
         {
@@ -113,7 +114,8 @@ public sealed class ProjectGrain(
             Hash = ApiKeyMaterial.Hash(key),
             PublishableKey = publishableKey,
             ProtectedSigningSecret = _signingSecrets.Protect(signingSecret),
-            CreatedAt = clock.GetUtcNow(),
+            CreatedAt = now,
+            ExpiresAt = ExpiryFrom(now, expiry),
         };
 
         Keys.Add(stored);
@@ -379,6 +381,12 @@ public sealed class ProjectGrain(
             return Refuse(BrowserAuthenticationOutcome.UnknownKey, null);
         }
 
+        // Before the origin: an expired key is the answer whatever page sent it.
+        if (HasExpired(stored))
+        {
+            return Task.FromResult(new BrowserAuthentication(BrowserAuthenticationOutcome.KeyExpired, null, null, null, stored.ExpiresAt));
+        }
+
         if (!IsAccepted(stored.AllowedOrigins, origin))
         {
             // Report-only lets a team switch browser mode on and see which origins it would refuse before it does.
@@ -435,13 +443,21 @@ public sealed class ProjectGrain(
         var stored = Keys.Find(k => k.Id == keyId);
         return Task.FromResult(stored is null
             ? null
-            : new ApiKeyDescription(this.GetPrimaryKey(), project.State.Name, stored.Name, stored.Prefix, stored.CreatedAt, stored.LastUsedAt));
+            : new ApiKeyDescription(this.GetPrimaryKey(), project.State.Name, stored.Name, stored.Prefix, stored.CreatedAt, stored.LastUsedAt, stored.ExpiresAt));
     }
 
-    public Task<AuthenticatedApiKey?> Authenticate(string prefix, byte[] keyHash)
+    public Task<SecretKeyAuthentication> Authenticate(string prefix, byte[] keyHash)
     {
         var stored = Keys.Find(k => k.Prefix == prefix);
-        return Task.FromResult(stored is not null && ApiKeyMaterial.HashesMatch(stored.Hash, keyHash) ? MarkUsed(stored) : null);
+        if (stored is null || !ApiKeyMaterial.HashesMatch(stored.Hash, keyHash))
+        {
+            return Task.FromResult(new SecretKeyAuthentication(SecretKeyAuthenticationOutcome.UnknownKey, null, null));
+        }
+
+        // Only the holder of the whole key learns that it expired: the hash matched.
+        return Task.FromResult(HasExpired(stored)
+            ? new SecretKeyAuthentication(SecretKeyAuthenticationOutcome.Expired, null, stored.ExpiresAt)
+            : new SecretKeyAuthentication(SecretKeyAuthenticationOutcome.Authenticated, MarkUsed(stored), null));
     }
 
     public Task RecordUsage(UsageReport report)
@@ -738,6 +754,19 @@ public sealed class ProjectGrain(
         return key;
     }
 
+    // Decided from the clock at request time rather than by a timer: every silo's grain answers
+    // from the same stored moment, so the key stops working everywhere at once.
+    private bool HasExpired(StoredApiKey stored) => stored.ExpiresAt is { } expiresAt && clock.GetUtcNow() >= expiresAt;
+
+    private static DateTimeOffset? ExpiryFrom(DateTimeOffset now, KeyExpiry expiry) => expiry switch
+    {
+        KeyExpiry.Never => null,
+        KeyExpiry.In30Days => now.AddDays(30),
+        KeyExpiry.In90Days => now.AddDays(90),
+        KeyExpiry.In1Year => now.AddYears(1),
+        _ => throw new ArgumentOutOfRangeException(nameof(expiry), expiry, null),
+    };
+
     private bool IsMember(string actor) => Exists && project.State.Members.Contains(actor);
 
     private MemberChangeOutcome? OwnerOnly(string actor) =>
@@ -746,5 +775,5 @@ public sealed class ProjectGrain(
         : null;
 
     private static ApiKeySummary Summarize(StoredApiKey k) =>
-        new(k.Id, k.Name, k.Prefix, k.PublishableKey, k.AllowedOrigins.ToArray(), k.CreatedAt, k.LastUsedAt);
+        new(k.Id, k.Name, k.Prefix, k.PublishableKey, k.AllowedOrigins.ToArray(), k.CreatedAt, k.LastUsedAt, k.ExpiresAt);
 }

@@ -40,6 +40,9 @@ public sealed class StoredApiKey
     /// <summary>When true, browser requests with the publishable key must carry a valid identity token; off by default.</summary>
     [Id(30)] public bool RequireIdentityToken { get; set; }
 
+    /// <summary>When the key stops working (decided at request time, on every silo alike); null when it never expires.</summary>
+    [Id(35)] public DateTimeOffset? ExpiresAt { get; set; }
+
     /// <summary>Accepted traces and refusals of the key, flushed with <see cref="LastUsedAt"/>.</summary>
     [Id(10)] public Usage.KeyUsage Usage { get; set; } = new();
 }

@@ -35,4 +35,7 @@ public enum KeyRefusalReason
 
     /// <summary>A valid secret key arrived from a web page (with an Origin header), where anyone can read it.</summary>
     SecretKeyInBrowser = 10,
+
+    /// <summary>The key (or its publishable key) was sent after its expiry time.</summary>
+    KeyExpired = 11,
 }

@@ -37,7 +37,7 @@ public sealed class ApiKeysFlowTests(BrowserFixture browser) : IClassFixture<Bro
         Assert.Matches("^[A-Za-z0-9_-]{43}$", key);
         var row = _page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Production" });
         await Expect(row).ToContainTextAsync(key[..8] + "…");
-        await Expect(row).ToContainTextAsync("Never");
+        await Expect(row.Locator("td.last-used")).ToContainTextAsync("Never");
         await ExpectKeyGoneFromPageAsync(key);
 
         // The copied key works for the SDK; the trace shows up and Last used moves.
@@ -48,7 +48,7 @@ public sealed class ApiKeysFlowTests(BrowserFixture browser) : IClassFixture<Bro
         await Expect(_page.GetByRole(AriaRole.Link, new() { Name = "browser-flow-trace" })).ToBeVisibleAsync();
         await browser.SaveScreenshotAsync(_page, "Traces.list");
         await _page.OpenSettingsAsync();
-        await Expect(row).Not.ToContainTextAsync("Never");
+        await Expect(row.Locator("td.last-used")).Not.ToContainTextAsync("Never");
         await Expect(row).ToContainTextAsync("just now");
 
         // Rename: Escape restores without a request, Enter saves.
@@ -161,6 +161,25 @@ public sealed class ApiKeysFlowTests(BrowserFixture browser) : IClassFixture<Bro
     }
 
     // The browser fires 'close' a task after the dialog hides, so the clean-up is awaited, not assumed instant.
+    [Fact]
+    public async Task AKeyCreatedToExpireIn30DaysSaysSoInTheExpiresColumnAndTheNextDialogStartsAtNever()
+    {
+        await _page.OpenSettingsAsync();
+        await Expect(_page.GetByRole(AriaRole.Columnheader, new() { Name = "Expires" })).ToBeVisibleAsync();
+
+        await _page.CreateKeyAsync("Short-lived", expires: "In 30 days");
+        await _page.CreateKeyAsync("Long-lived");
+
+        var expires = _page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Short-lived" }).Locator("td.expires");
+        await Expect(expires).ToHaveTextAsync("in 30 days");
+        await Expect(expires.Locator("time")).ToHaveAttributeAsync("datetime", new System.Text.RegularExpressions.Regex("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z$"));
+        await Expect(_page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Long-lived" }).Locator("td.expires")).ToHaveTextAsync("Never");
+
+        await _page.GetByRole(AriaRole.Button, new() { Name = "Create API Key" }).ClickAsync();
+        var select = _page.GetByRole(AriaRole.Dialog, new() { Name = "Create API Key" }).GetByRole(AriaRole.Combobox, new() { Name = "Expires", Exact = true });
+        await Expect(select).ToHaveValueAsync("Never");
+    }
+
     private async Task ExpectKeyGoneFromPageAsync(string key)
     {
         await Expect(_page.Locator("[data-created-key]")).ToHaveCountAsync(0);

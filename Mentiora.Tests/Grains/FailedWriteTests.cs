@@ -100,7 +100,7 @@ public sealed class FailedWriteTests(FailingWritesClusterFixture cluster) : ICla
     }
 
     private async Task<bool> AuthenticatesAsync(IProjectDashboardGrain project, RevealedApiKey key) =>
-        await cluster.Grains.GetGrain<IProjectApiGrain>(project.GetPrimaryKey()).Authenticate(key.Summary.Prefix, ApiKeyMaterial.Hash(key.Key)) is not null;
+        (await cluster.Grains.GetGrain<IProjectApiGrain>(project.GetPrimaryKey()).Authenticate(key.Summary.Prefix, ApiKeyMaterial.Hash(key.Key))).Outcome == SecretKeyAuthenticationOutcome.Authenticated;
 
     // The next call activates the grain anew, from what storage holds.
     private static async Task ReactivateAsync(IAddressable grain)

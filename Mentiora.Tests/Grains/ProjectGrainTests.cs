@@ -102,7 +102,7 @@ public sealed class ProjectGrainTests(GrainClusterFixture cluster) : IClassFixtu
         var project = await NewProject();
         var created = (await project.CreateApiKey(Owner, "Production")).Created!;
         var unused = await Api(project).Describe(created.Summary.Id);
-        var authenticated = await Api(project).Authenticate(created.Summary.Prefix, ApiKeyMaterial.Hash(created.Key.Reveal()));
+        var authenticated = (await Api(project).Authenticate(created.Summary.Prefix, ApiKeyMaterial.Hash(created.Key.Reveal()))).Key;
 
         var used = await Api(project).Describe(created.Summary.Id);
         Assert.True(await project.RevokeApiKey(Owner, created.Summary.Id));
@@ -183,7 +183,7 @@ public sealed class ProjectGrainTests(GrainClusterFixture cluster) : IClassFixtu
         var before = DateTimeOffset.UtcNow;
 
         var owner = await cluster.Grains.GetGrain<IKeyDirectoryGrain>(KeyDirectoryKeys.ForSecretKeyPrefix(created.Summary.Prefix)).GetOwner();
-        var authenticated = await Api(project).Authenticate(created.Summary.Prefix, ApiKeyMaterial.Hash(created.Key.Reveal()));
+        var authenticated = (await Api(project).Authenticate(created.Summary.Prefix, ApiKeyMaterial.Hash(created.Key.Reveal()))).Key;
 
         Assert.Equal(new KeyOwner(projectId, created.Summary.Id), owner);
         Assert.Equal(new AuthenticatedApiKey(projectId, created.Summary.Id, created.Summary.Prefix), authenticated);
@@ -199,7 +199,7 @@ public sealed class ProjectGrainTests(GrainClusterFixture cluster) : IClassFixtu
         var created = (await project.CreateApiKey(Owner, null)).Created!;
         var forged = created.Summary.Prefix + ApiKeyMaterial.NewSecretKey()[8..];
 
-        Assert.Null(await Api(project).Authenticate(created.Summary.Prefix, ApiKeyMaterial.Hash(forged)));
+        Assert.Null((await Api(project).Authenticate(created.Summary.Prefix, ApiKeyMaterial.Hash(forged))).Key);
         Assert.Null((await Keys(project))[0].LastUsedAt);
     }
 
@@ -211,7 +211,7 @@ public sealed class ProjectGrainTests(GrainClusterFixture cluster) : IClassFixtu
 
         Assert.True(await project.RevokeApiKey(Owner, created.Summary.Id));
 
-        Assert.Null(await Api(project).Authenticate(created.Summary.Prefix, ApiKeyMaterial.Hash(created.Key.Reveal())));
+        Assert.Null((await Api(project).Authenticate(created.Summary.Prefix, ApiKeyMaterial.Hash(created.Key.Reveal()))).Key);
         Assert.Empty(await Keys(project));
         Assert.Null(await cluster.Grains.GetGrain<IKeyDirectoryGrain>(KeyDirectoryKeys.ForSecretKeyPrefix(created.Summary.Prefix)).GetOwner());
         Assert.Null(await cluster.Grains.GetGrain<IKeyDirectoryGrain>(KeyDirectoryKeys.ForPublishableKey(created.Summary.PublishableKey)).GetOwner());

@@ -31,15 +31,21 @@ public static partial class DashboardPage
     /// <summary>
     /// Creates an API key on the Settings page through the Create API Key dialog, reads the key and
     /// signing secret the creation dialog shows once (recorded as issued), lets <paramref name="whileShown"/>
-    /// act on that dialog, closes it with Done and waits for the new row. Returns the key.
+    /// act on that dialog, closes it with Done and waits for the new row. Returns the key. With
+    /// <paramref name="expires"/>, that choice of the Expires select is picked first.
     /// </summary>
-    public static async Task<string> CreateKeyAsync(this IPage page, string name, Func<ILocator, string, Task>? whileShown = null)
+    public static async Task<string> CreateKeyAsync(this IPage page, string name, Func<ILocator, string, Task>? whileShown = null, string? expires = null)
     {
         var rows = page.Locator("[data-key-row]");
         var before = await rows.CountAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Create API Key" }).ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Create API Key" });
         await dialog.GetByRole(AriaRole.Textbox, new() { Name = "Name", Exact = true }).FillAsync(name);
+        if (expires is not null)
+        {
+            await dialog.GetByRole(AriaRole.Combobox, new() { Name = "Expires", Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = expires });
+        }
+
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Create", Exact = true }).ClickAsync();
 
         var created = page.GetByRole(AriaRole.Dialog, new() { Name = "API key created" });

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Mentiora.Grains.Keys;
 
 namespace Mentiora.Web.Api;
@@ -15,6 +16,10 @@ public static class ApiErrors
     public static ApiError MissingApiKey(string message) => new(StatusCodes.Status401Unauthorized, "missing_api_key", message);
 
     public static ApiError InvalidApiKey(string message) => new(StatusCodes.Status401Unauthorized, "invalid_api_key", message);
+
+    /// <summary>For a key whose expiry time has passed: says what happened and when, never whose key it was.</summary>
+    public static ApiError KeyExpired(DateTimeOffset expiredAt, bool publishable) => InvalidApiKey(
+        $"This {(publishable ? "publishable key" : "API key")} expired on {expiredAt.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}. Create a new key in Settings → API Keys.");
 
     public static ApiError OriginNotAllowed(string message) => new(StatusCodes.Status403Forbidden, "origin_not_allowed", message);
 

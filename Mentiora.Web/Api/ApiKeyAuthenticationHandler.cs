@@ -103,8 +103,23 @@ public sealed class ApiKeyAuthenticationHandler(
 
         var prefix = ApiKeyMaterial.PrefixOf(key);
         var hash = ApiKeyMaterial.Hash(key);
-        var (owner, authenticated, blocked) = await CheckWithOwnerAsync(
-            KeyDirectoryKeys.ForSecretKeyPrefix(prefix), hash, project => project.Authenticate(prefix, hash), checkedKey => checkedKey is not null);
+        var (owner, checkedKey, blocked) = await CheckWithOwnerAsync(
+            KeyDirectoryKeys.ForSecretKeyPrefix(prefix), hash, project => project.Authenticate(prefix, hash),
+            result => result.Outcome != SecretKeyAuthenticationOutcome.UnknownKey);
+        if (checkedKey is { Outcome: SecretKeyAuthenticationOutcome.Expired, ExpiredAt: { } expiredAt })
+        {
+            // The whole key matched, so this is its holder, not a guess: no count against the address.
+            // Its owner sees that something still sends it, in the key's usage.
+            if (owner is not null)
+            {
+                usage.Refused(owner.ProjectId, prefix, KeyRefusalReason.KeyExpired, Context);
+            }
+
+            Logger.LogInformation("Refused the API key with prefix {KeyPrefix}: it expired at {ExpiredAt}", prefix, expiredAt);
+            return Refuse(ApiErrors.KeyExpired(expiredAt, publishable: false));
+        }
+
+        var authenticated = checkedKey?.Key;
         if (authenticated is null)
         {
             if (owner is not null)
@@ -174,6 +189,8 @@ public sealed class ApiKeyAuthenticationHandler(
                 Logger.LogInformation("Refused a publishable key of project {ProjectId} from origin {Origin}", owner!.ProjectId, origin);
                 return Refuse(ApiErrors.OriginNotAllowed(
                     $"The origin {origin} is not allowed for this publishable key. Add it in Settings → API Keys → Allowed origins."));
+            case BrowserAuthenticationOutcome.KeyExpired:
+                return Refuse(ApiErrors.KeyExpired(result.KeyExpiredAt ?? DateTimeOffset.MinValue, publishable: true));
             case BrowserAuthenticationOutcome.IdentityTokenExpired:
                 return Refuse(ApiErrors.IdentityTokenExpired());
             case BrowserAuthenticationOutcome.IdentityTokenInvalid:
@@ -221,6 +238,7 @@ public sealed class ApiKeyAuthenticationHandler(
         BrowserAuthenticationOutcome.OriginNotAllowed => KeyRefusalReason.OriginNotAllowed,
         BrowserAuthenticationOutcome.IdentityTokenExpired => KeyRefusalReason.IdentityTokenExpired,
         BrowserAuthenticationOutcome.IdentityTokenInvalid => KeyRefusalReason.IdentityTokenInvalid,
+        BrowserAuthenticationOutcome.KeyExpired => KeyRefusalReason.KeyExpired,
         _ => null,
     };
 

@@ -36,6 +36,6 @@ public sealed class WhoAmIController(IGrainFactory grains, GrainCallRetry retry)
                 key.IsSecretKey ? ApiKeyClaims.SecretKind : ApiKeyClaims.PublishableKind,
                 description.CreatedAt.UtcDateTime,
                 description.LastUsedAt?.UtcDateTime,
-                ExpiresAt: null)));
+                description.ExpiresAt?.UtcDateTime)));
     }
 }

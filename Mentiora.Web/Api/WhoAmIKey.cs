@@ -4,7 +4,7 @@ namespace Mentiora.Web.Api;
 
 /// <summary>
 /// The key part of the whoami answer. Times are UTC (DateTime of kind Utc, so they are written
-/// with a "Z"); <c>expires_at</c> is always null until keys can expire, so clients can already read it.
+/// with a "Z"); <c>expires_at</c> is null for a key that never expires.
 /// </summary>
 public sealed record WhoAmIKey(
     [property: JsonPropertyName("name")] string Name,

@@ -18,7 +18,7 @@ public static class KeyRefusalReasons
     /// <summary>The error code the API answered with for this reason, as the SDK showed it to the key's user.</summary>
     public static string Code(KeyRefusalReason reason) => reason switch
     {
-        KeyRefusalReason.InvalidApiKey or KeyRefusalReason.Whitespace or KeyRefusalReason.PrefixOnly => "invalid_api_key",
+        KeyRefusalReason.InvalidApiKey or KeyRefusalReason.Whitespace or KeyRefusalReason.PrefixOnly or KeyRefusalReason.KeyExpired => "invalid_api_key",
         KeyRefusalReason.OriginNotAllowed => "origin_not_allowed",
         KeyRefusalReason.IdentityTokenExpired => "identity_token_expired",
         KeyRefusalReason.IdentityTokenInvalid => "identity_token_invalid",

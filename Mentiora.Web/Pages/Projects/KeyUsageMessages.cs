@@ -22,6 +22,7 @@ public static class KeyUsageMessages
         KeyRefusalReason.InvalidTrace => "Invalid trace",
         KeyRefusalReason.InvalidJson => "Invalid JSON",
         KeyRefusalReason.SecretKeyInBrowser => "Secret key sent from a web page",
+        KeyRefusalReason.KeyExpired => "Key expired",
         _ => reason.ToString(),
     };
 
@@ -42,6 +43,8 @@ public static class KeyUsageMessages
         KeyRefusalReason.InvalidJson => "The body was not valid JSON; send the trace as the SDK builds it.",
         KeyRefusalReason.SecretKeyInBrowser =>
             "A web page sent this secret key, so its visitors can read it: use the publishable key (pk_live_…) in browsers, and replace this key with a new one.",
+        KeyRefusalReason.KeyExpired =>
+            "Something still sends this key after it expired: create a new key, set it where this one is used, then revoke this one.",
         _ => string.Empty,
     };
 

@@ -61,6 +61,9 @@ public sealed class SettingsModel(IGrainFactory grains, TimeProvider clock, Data
     /// <summary>The unused one-time token of a refused create form, kept when it is shown again.</summary>
     public string? NewKeyFormToken { get; private set; }
 
+    /// <summary>The expiry chosen in a refused create form, kept when it is shown again.</summary>
+    public KeyExpiry NewKeyExpires { get; private set; }
+
     public string? CreateError { get; private set; }
 
     /// <summary>True when the create form was sent again: its key was shown already and is not shown twice.</summary>
@@ -172,9 +175,15 @@ public sealed class SettingsModel(IGrainFactory grains, TimeProvider clock, Data
         return await OriginsResultAsync(keyId, change, null, added: false);
     }
 
-    public async Task<IActionResult> OnPostCreateAsync(string? name, string? formToken)
+    public async Task<IActionResult> OnPostCreateAsync(string? name, string? formToken, KeyExpiry expires = KeyExpiry.Never)
     {
-        var result = await ThisProject.CreateApiKey(Actor, name, formToken);
+        // A value that is no choice of the select (a hand-made post) is refused rather than read as "never".
+        if (!Enum.IsDefined(expires) || (ModelState.TryGetValue("expires", out var bound) && bound.Errors.Count > 0))
+        {
+            return BadRequest();
+        }
+
+        var result = await ThisProject.CreateApiKey(Actor, name, formToken, expires);
         if (result.Outcome == CreateApiKeyOutcome.NotFound || !await LoadAsync())
         {
             return NotFound();
@@ -193,7 +202,8 @@ public sealed class SettingsModel(IGrainFactory grains, TimeProvider clock, Data
             NewKeyName = name;
             CreateError = ApiKeyMessages.CreateRefused(result.Outcome);
             NewKeyFormToken = formToken;
-            return WithStatus(IsHtmx ? Partial("_CreateKeyForm", new CreateKeyForm(name, CreateError, formToken)) : Page(), StatusCodes.Status422UnprocessableEntity);
+            NewKeyExpires = expires;
+            return WithStatus(IsHtmx ? Partial("_CreateKeyForm", new CreateKeyForm(name, CreateError, formToken, expires)) : Page(), StatusCodes.Status422UnprocessableEntity);
         }
 
         // The response carries the plaintext key: no cache may keep it.
