@@ -50,6 +50,10 @@ public static class DashboardHtml
     public static string Text(string html) =>
         string.Join(' ', (Parse(html).Body?.TextContent ?? string.Empty).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 
+    /// <summary>The API Keys card alone (its list and dialogs), without the Activity card, which names keys that are gone.</summary>
+    public static string ApiKeysCard(string html) =>
+        Parse(html).GetElementById("api-keys-card")?.OuterHtml ?? string.Empty;
+
     /// <summary>The Activity card's lines as text, newest first.</summary>
     public static IReadOnlyList<string> ActivityLines(string html) =>
         [.. Parse(html).QuerySelectorAll("#activity-card li").Select(li => string.Join(' ', li.TextContent.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)))];
