@@ -143,13 +143,28 @@ public static class FaultDrill
     }
 
     // Saturating closed-loop load (several whole batches waiting per silo at all times); the traces it got committed per second,
-    // counted in a window that leaves out the start.
+    // counted in a window that starts once the first commits came back: on a busy machine the cold start (first connections,
+    // activations, compiled code) alone can take seconds, and counting it would measure the start, not the capacity.
     private static async Task<(double PerSecond, IReadOnlyList<SentTrace> Traces)> MeasureCapacityAsync(
         SdkLikeSender sender, Stopwatch clock, FaultDrillOptions options, CancellationToken cancellation)
     {
         var settle = TimeSpan.FromSeconds(0.5);
-        await using var saturating = SteadyLoad.Start(sender, clients: 12, TimeSpan.Zero, TimeSpan.FromMinutes(1), int.MaxValue,
+        var coldStartBound = TimeSpan.FromSeconds(30);
+        await using var saturating = SteadyLoad.Start(sender, clients: 12, TimeSpan.Zero, TimeSpan.FromMinutes(2), int.MaxValue,
             name: "capacity", eventsPerRequest: options.BurstEventsPerRequest, abort: cancellation);
+        var startedAt = clock.Elapsed;
+        while (!saturating.Traces.Any(t => t.Delivery.Delivered))
+        {
+            if (clock.Elapsed - startedAt > coldStartBound)
+            {
+                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                    $"No trace was committed within {coldStartBound.TotalSeconds:0} s of saturating load while measuring the write capacity; answers: "
+                    + string.Join(", ", saturating.Traces.SelectMany(t => t.Delivery.Attempts).Select(a => a.Outcome).Distinct())));
+            }
+
+            await Task.Delay(50, cancellation);
+        }
+
         var from = clock.Elapsed + settle;
         await Task.Delay(settle + options.CapacityWindow, cancellation);
         var to = clock.Elapsed;
