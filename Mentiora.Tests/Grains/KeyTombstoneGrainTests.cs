@@ -54,14 +54,19 @@ public sealed class KeyTombstoneGrainTests(GrainClusterFixture cluster) : IClass
         var project = await NewProject();
         var key = await NewKey(project);
         cluster.Clock.Advance(TimeSpan.FromDays(3));
-        var revokedAt = cluster.Clock.GetUtcNow();
+        var before = cluster.Clock.GetUtcNow();
         Assert.True(await project.RevokeApiKey(Owner, key.Summary.Id));
+        var after = cluster.Clock.GetUtcNow();
         cluster.Clock.Advance(TimeSpan.FromDays(1));
 
-        Assert.Equal(new SecretKeyAuthentication(SecretKeyAuthenticationOutcome.Revoked, null, null, revokedAt), await AuthenticateAsync(project, key.Key));
+        var secret = await AuthenticateAsync(project, key.Key);
+        Assert.Equal(SecretKeyAuthenticationOutcome.Revoked, secret.Outcome);
+        Assert.Null(secret.Key);
+        Assert.Null(secret.ExpiredAt);
+        Assert.InRange(secret.RevokedAt!.Value, before, after);
         var browser = await Api(project).AuthenticateBrowser(key.Summary.PublishableKey, Origin, null);
         Assert.Equal(BrowserAuthenticationOutcome.KeyRevoked, browser.Outcome);
-        Assert.Equal(revokedAt, browser.KeyRevokedAt);
+        Assert.Equal(secret.RevokedAt, browser.KeyRevokedAt);
         Assert.Null(browser.Key);
 
         // A wrong key that starts with the revoked key's prefix, or another publishable key, learns nothing.
