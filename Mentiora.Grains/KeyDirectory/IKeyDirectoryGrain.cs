@@ -18,4 +18,8 @@ public interface IKeyDirectoryGrain : IGrainWithStringKey
     /// <summary>Frees the entry if the given key holds it.</summary>
     [Alias("Release")]
     Task Release(KeyOwner owner);
+
+    /// <summary>Keeps the entry with a revoked key until the given moment, then frees it; does nothing if another key holds it.</summary>
+    [Alias("Retire")]
+    Task Retire(KeyOwner owner, DateTimeOffset until);
 }

@@ -8,8 +8,14 @@ namespace Mentiora.Grains.KeyDirectory;
 /// cluster-wide and two keys can never hold it at once.
 /// </summary>
 public sealed class KeyDirectoryGrain(
-    [PersistentState("entry", StorageNames.Grains)] IPersistentState<KeyDirectoryState> entry) : Grain, IKeyDirectoryGrain
+    [PersistentState("entry", StorageNames.Grains)] IPersistentState<KeyDirectoryState> entry,
+    TimeProvider clock) : Grain, IKeyDirectoryGrain
 {
+    // A retired entry frees itself when its time is over, decided from the clock at each call (like
+    // a key's expiry), so no timer has to run and every silo sees the same moment.
+    private KeyOwner? CurrentOwner =>
+        entry.State.RetiredUntil is { } until && clock.GetUtcNow() >= until ? null : entry.State.Owner;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (entry.State.Owner is not null || entry.State.LegacyEntryTakenOver)
@@ -40,26 +46,29 @@ public sealed class KeyDirectoryGrain(
 
     public async Task<bool> Claim(KeyOwner owner)
     {
-        if (entry.State.Owner is { } current)
+        if (CurrentOwner is { } current)
         {
             return current == owner;
         }
 
+        var (previousOwner, previousUntil) = (entry.State.Owner, entry.State.RetiredUntil);
         entry.State.Owner = owner;
-        await SaveOrUndo(() => entry.State.Owner = null);
+        entry.State.RetiredUntil = null;
+        await SaveOrUndo(() => (entry.State.Owner, entry.State.RetiredUntil) = (previousOwner, previousUntil));
         return true;
     }
 
     public Task<KeyOwner?> GetOwner()
     {
-        if (entry.State.Owner is null)
+        var owner = CurrentOwner;
+        if (owner is null)
         {
             // Almost every lookup of a free entry is a mistyped or guessed key: a flood of them must
             // not pile up activations until the collection age, so this one goes as soon as it is idle.
             DeactivateOnIdle();
         }
 
-        return Task.FromResult(entry.State.Owner);
+        return Task.FromResult(owner);
     }
 
     public async Task Release(KeyOwner owner)
@@ -70,9 +79,23 @@ public sealed class KeyDirectoryGrain(
         }
 
         // Written as free rather than cleared: a cleared entry would look new and take the legacy one over again.
+        var previousUntil = entry.State.RetiredUntil;
         entry.State.Owner = null;
-        await SaveOrUndo(() => entry.State.Owner = owner);
+        entry.State.RetiredUntil = null;
+        await SaveOrUndo(() => (entry.State.Owner, entry.State.RetiredUntil) = (owner, previousUntil));
         DeactivateOnIdle();
+    }
+
+    public async Task Retire(KeyOwner owner, DateTimeOffset until)
+    {
+        if (CurrentOwner != owner || entry.State.RetiredUntil == until)
+        {
+            return;
+        }
+
+        var previousUntil = entry.State.RetiredUntil;
+        entry.State.RetiredUntil = until;
+        await SaveOrUndo(() => entry.State.RetiredUntil = previousUntil);
     }
 
     // Memory keeps only what storage has: a claim whose write failed holds nothing, and a release whose

@@ -12,4 +12,10 @@ public sealed class KeyDirectoryState
     /// been taken over (or found absent), so a released entry never comes back from there.
     /// </summary>
     [Id(1)] public bool LegacyEntryTakenOver { get; set; }
+
+    /// <summary>
+    /// For the entry of a revoked key: until when it stays with that key (so its holder can still be
+    /// told what happened); from then on the entry is free. Null for the entry of a working key.
+    /// </summary>
+    [Id(60)] public DateTimeOffset? RetiredUntil { get; set; }
 }

@@ -21,4 +21,7 @@ public enum BrowserAuthenticationOutcome
 
     /// <summary>The publishable key's API key has passed its expiry time.</summary>
     KeyExpired,
+
+    /// <summary>The publishable key belonged to an API key revoked lately (its tombstone is kept).</summary>
+    KeyRevoked = 40,
 }

@@ -42,6 +42,8 @@ public sealed class ProjectGrain(
     private static readonly TimeSpan ActivityRetryInterval = TimeSpan.FromSeconds(30);
     // Last-used times or blocked-origin counts changed since the last write; both are stored by the same flush.
     private bool _lastUsedUnsaved;
+    // After a failed write of expiry entries, the hot path does not try again before this moment.
+    private DateTimeOffset _expiryLogRetryAfter = DateTimeOffset.MinValue;
 
     private List<StoredApiKey> Keys => project.State.ApiKeys;
 
@@ -66,11 +68,18 @@ public sealed class ProjectGrain(
         return true;
     }
 
-    public Task<ProjectSettings?> GetSettings(string actor) => Task.FromResult(
-        IsMember(actor)
-            ? new ProjectSettings(this.GetPrimaryKey(), project.State.Name, project.State.Owner, project.State.Members.ToArray(),
-                Keys.OrderBy(k => k.CreatedAt).Select(Summarize).ToArray())
-            : null);
+    public async Task<ProjectSettings?> GetSettings(string actor)
+    {
+        if (!IsMember(actor))
+        {
+            return null;
+        }
+
+        // The page reads the activity log after this call: a key that expired since is in it.
+        await LogExpiries();
+        return new ProjectSettings(this.GetPrimaryKey(), project.State.Name, project.State.Owner, project.State.Members.ToArray(),
+            Keys.OrderBy(k => k.CreatedAt).Select(Summarize).ToArray());
+    }
 
     public async Task<CreateApiKeyResult> CreateApiKey(string actor, string? name, string? formToken = null, KeyExpiry expiry = KeyExpiry.Never)
     {
@@ -181,8 +190,19 @@ public sealed class ProjectGrain(
         var index = Keys.IndexOf(stored);
         Keys.RemoveAt(index);
         _signingKeys.Remove(stored.Id);
-        await SaveWithEntry(Note(actor, ActivityKind.KeyRevoked, stored), () => Keys.Insert(index, stored));
-        await AfterStoredChange("release the directory entries of a revoked key", () => ReleaseDirectoryEntries(stored, new KeyOwner(this.GetPrimaryKey(), stored.Id)));
+        // Stored in the same write: from this moment the key's holder is told it was revoked (or had expired) and when.
+        var tombstones = project.State.Tombstones;
+        var keptBefore = tombstones.ToList();
+        var tombstone = KeyTombstones.Add(tombstones, stored, HasExpired(stored), clock.GetUtcNow());
+        await SaveWithEntry(Note(actor, ActivityKind.KeyRevoked, stored), () =>
+        {
+            Keys.Insert(index, stored);
+            tombstones.Clear();
+            tombstones.AddRange(keptBefore);
+        });
+        // The entries stay with the key while its tombstone is kept, so requests with it still reach
+        // this grain; they free themselves when it ends.
+        await AfterStoredChange("retire the directory entries of a revoked key", () => RetireDirectoryEntries(stored, new KeyOwner(this.GetPrimaryKey(), stored.Id), tombstone.KeptUntil));
         return true;
     }
 
@@ -373,18 +393,25 @@ public sealed class ProjectGrain(
             Task.FromResult(new OriginTest(outcome, normalized, rule, error));
     }
 
-    public Task<BrowserAuthentication> AuthenticateBrowser(string publishableKey, string? origin, SecretText? identityToken)
+    public async Task<BrowserAuthentication> AuthenticateBrowser(string publishableKey, string? origin, SecretText? identityToken)
     {
         var stored = Keys.Find(k => k.PublishableKey == publishableKey);
         if (stored is null)
         {
-            return Refuse(BrowserAuthenticationOutcome.UnknownKey, null);
+            // Only a publishable key that was one of this project's (its hash matches) learns when it was revoked.
+            return KeyTombstones.FindPublishableKey(project.State.Tombstones, publishableKey, clock.GetUtcNow()) switch
+            {
+                { Reason: KeyTombstoneReason.Expired } expired => new BrowserAuthentication(BrowserAuthenticationOutcome.KeyExpired, null, null, null, expired.At),
+                { } revoked => new BrowserAuthentication(BrowserAuthenticationOutcome.KeyRevoked, null, null, null, null, revoked.At),
+                null => Refuse(BrowserAuthenticationOutcome.UnknownKey, null),
+            };
         }
 
         // Before the origin: an expired key is the answer whatever page sent it.
         if (HasExpired(stored))
         {
-            return Task.FromResult(new BrowserAuthentication(BrowserAuthenticationOutcome.KeyExpired, null, null, null, stored.ExpiresAt));
+            await LogExpiries();
+            return new BrowserAuthentication(BrowserAuthenticationOutcome.KeyExpired, null, null, null, stored.ExpiresAt);
         }
 
         if (!IsAccepted(stored.AllowedOrigins, origin))
@@ -418,10 +445,10 @@ public sealed class ProjectGrain(
         }
 
         var key = MarkUsed(stored);
-        return Task.FromResult(new BrowserAuthentication(BrowserAuthenticationOutcome.Authenticated, key, user, null));
+        return new BrowserAuthentication(BrowserAuthenticationOutcome.Authenticated, key, user, null);
 
-        static Task<BrowserAuthentication> Refuse(BrowserAuthenticationOutcome outcome, IdentityTokenError? tokenError) =>
-            Task.FromResult(new BrowserAuthentication(outcome, null, null, tokenError));
+        static BrowserAuthentication Refuse(BrowserAuthenticationOutcome outcome, IdentityTokenError? tokenError) =>
+            new(outcome, null, null, tokenError);
     }
 
     public Task<MintedIdentityToken?> MintIdentityToken(Guid keyId, EndUser user, TimeSpan lifetime)
@@ -446,18 +473,28 @@ public sealed class ProjectGrain(
             : new ApiKeyDescription(this.GetPrimaryKey(), project.State.Name, stored.Name, stored.Prefix, stored.CreatedAt, stored.LastUsedAt, stored.ExpiresAt));
     }
 
-    public Task<SecretKeyAuthentication> Authenticate(string prefix, byte[] keyHash)
+    public async Task<SecretKeyAuthentication> Authenticate(string prefix, byte[] keyHash)
     {
         var stored = Keys.Find(k => k.Prefix == prefix);
         if (stored is null || !ApiKeyMaterial.HashesMatch(stored.Hash, keyHash))
         {
-            return Task.FromResult(new SecretKeyAuthentication(SecretKeyAuthenticationOutcome.UnknownKey, null, null));
+            // Only the holder of the whole key learns that it was revoked: the hash matched a tombstone.
+            return (stored is null ? KeyTombstones.FindSecretKey(project.State.Tombstones, prefix, keyHash, clock.GetUtcNow()) : null) switch
+            {
+                { Reason: KeyTombstoneReason.Expired } expired => new SecretKeyAuthentication(SecretKeyAuthenticationOutcome.Expired, null, expired.At),
+                { } revoked => new SecretKeyAuthentication(SecretKeyAuthenticationOutcome.Revoked, null, null, revoked.At),
+                null => new SecretKeyAuthentication(SecretKeyAuthenticationOutcome.UnknownKey, null, null),
+            };
         }
 
         // Only the holder of the whole key learns that it expired: the hash matched.
-        return Task.FromResult(HasExpired(stored)
-            ? new SecretKeyAuthentication(SecretKeyAuthenticationOutcome.Expired, null, stored.ExpiresAt)
-            : new SecretKeyAuthentication(SecretKeyAuthenticationOutcome.Authenticated, MarkUsed(stored), null));
+        if (HasExpired(stored))
+        {
+            await LogExpiries();
+            return new SecretKeyAuthentication(SecretKeyAuthenticationOutcome.Expired, null, stored.ExpiresAt);
+        }
+
+        return new SecretKeyAuthentication(SecretKeyAuthenticationOutcome.Authenticated, MarkUsed(stored), null);
     }
 
     public Task RecordUsage(UsageReport report)
@@ -525,15 +562,18 @@ public sealed class ProjectGrain(
             usage.RecentRefusals.AsEnumerable().Reverse().ToArray(), usage.LastSeenAt, usage.LastSeen));
     }
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        // Ended tombstones are dropped from memory here; the next write stores the shorter list.
+        KeyTombstones.Prune(project.State.Tombstones, clock.GetUtcNow());
+
         // A crash between storing a change and logging its entry left the entry here: log it soon.
         if (project.State.PendingActivity.Count > 0)
         {
             RetryActivityLater(TimeSpan.FromSeconds(1));
         }
 
-        return Task.CompletedTask;
+        await LogExpiries();
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -692,6 +732,70 @@ public sealed class ProjectGrain(
         }
 
         throw new InvalidOperationException($"Could not find a free key directory entry after {MaxClaimAttempts} attempts.");
+    }
+
+    private async Task RetireDirectoryEntries(StoredApiKey stored, KeyOwner owner, DateTimeOffset until)
+    {
+        await GrainFactory.GetGrain<IKeyDirectoryGrain>(KeyDirectoryKeys.ForSecretKeyPrefix(stored.Prefix)).Retire(owner, until);
+        await GrainFactory.GetGrain<IKeyDirectoryGrain>(KeyDirectoryKeys.ForPublishableKey(stored.PublishableKey)).Retire(owner, until);
+    }
+
+    // Each key that expired gets one entry, written the first time the grain notices (a request with
+    // it, a settings read, an activation): nobody acted, so the entry names no account and no address.
+    // A failed write is only logged: the refusal or the page does not depend on it, and the next
+    // notice after a pause tries again.
+    private async Task LogExpiries()
+    {
+        var now = clock.GetUtcNow();
+        if (!Exists || now < _expiryLogRetryAfter)
+        {
+            return;
+        }
+
+        var expired = Keys.Where(k => !k.ExpiryLogged && HasExpired(k)).ToList();
+        if (expired.Count == 0)
+        {
+            return;
+        }
+
+        var entries = new List<ActivityEntry>();
+        foreach (var key in expired)
+        {
+            key.ExpiryLogged = true;
+            var entry = new ActivityEntry
+            {
+                Id = Guid.NewGuid(),
+                ProjectId = this.GetPrimaryKey(),
+                At = key.ExpiresAt!.Value,
+                Actor = string.Empty,
+                Kind = ActivityKind.KeyExpired,
+                KeyId = key.Id,
+                KeyName = key.Name,
+                KeyPrefix = key.Prefix,
+            };
+            project.State.PendingActivity.Add(entry);
+            entries.Add(entry);
+        }
+
+        try
+        {
+            await SaveWithEntries(entries, () => expired.ForEach(k => k.ExpiryLogged = false));
+        }
+        catch (Exception e)
+        {
+            _expiryLogRetryAfter = now + ActivityRetryInterval;
+            logger.LogWarning(e, "Project {ProjectId}: the expiry of {Count} keys could not be logged yet", this.GetPrimaryKey(), expired.Count);
+        }
+    }
+
+    private async Task SaveWithEntries(List<ActivityEntry> entries, Action undo)
+    {
+        await SaveOrUndo(() =>
+        {
+            undo();
+            project.State.PendingActivity.RemoveAll(entries.Contains);
+        });
+        await FlushActivity();
     }
 
     private async Task ReleaseDirectoryEntries(StoredApiKey stored, KeyOwner owner)

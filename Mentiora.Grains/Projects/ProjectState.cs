@@ -21,4 +21,7 @@ public sealed class ProjectState
 
     /// <summary>Activity entries stored with their change but not yet in the activity log (an outbox), oldest first.</summary>
     [Id(45)] public List<Activity.ActivityEntry> PendingActivity { get; set; } = [];
+
+    /// <summary>Revoked keys remembered by their hashes, oldest first; see <see cref="KeyTombstones"/>.</summary>
+    [Id(60)] public List<KeyTombstone> Tombstones { get; set; } = [];
 }

@@ -12,4 +12,7 @@ public enum SecretKeyAuthenticationOutcome
 
     /// <summary>The key matches, but its expiry time has passed.</summary>
     Expired,
+
+    /// <summary>The key matches one revoked lately (its tombstone is kept): the holder is told when.</summary>
+    Revoked = 40,
 }

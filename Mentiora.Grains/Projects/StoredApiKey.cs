@@ -43,6 +43,9 @@ public sealed class StoredApiKey
     /// <summary>When the key stops working (decided at request time, on every silo alike); null when it never expires.</summary>
     [Id(35)] public DateTimeOffset? ExpiresAt { get; set; }
 
+    /// <summary>True once the activity log has an entry saying the key expired, so it gets exactly one.</summary>
+    [Id(60)] public bool ExpiryLogged { get; set; }
+
     /// <summary>Accepted traces and refusals of the key, flushed with <see cref="LastUsedAt"/>.</summary>
     [Id(10)] public Usage.KeyUsage Usage { get; set; } = new();
 }

@@ -10,14 +10,18 @@ namespace Mentiora.Tests.Dashboard;
 
 /// <summary>
 /// Expiring keys as a team and a client meet them, on both storage modes: the create dialog's
-/// Expires select (plain form posts and htmx), the list's Expires column as time passes, and the
-/// 401 an expired key and its publishable key get, saying since when.
+/// Expires select (plain form posts and htmx), the list's Expires column as time passes, the
+/// 401 an expired or revoked key and its publishable key get, saying since when, and the Activity
+/// entry of an expiry. Revocation lives here because its 90-day memory needs this moving clock.
 /// </summary>
 public abstract class KeyExpiryTests(KeyExpiryAppFixture fixture) : LeakCheckedTests(fixture.App)
 {
     private const string Origin = "https://app.example.com";
 
     private static readonly HtmlParser Parser = new();
+
+    // Who an entry that no account caused is by, as the Activity card and its CSV name it.
+    private const string ActivityWho = "Mentiora";
 
     private static string Settings(Guid projectId) => $"/projects/{projectId}/settings";
 
@@ -178,8 +182,80 @@ public abstract class KeyExpiryTests(KeyExpiryAppFixture fixture) : LeakCheckedT
         using var revoked = await browser.PostFormAsync(Handler(projectId, "Revoke"), new() { ["keyId"] = keyId });
         Assert.Equal(HttpStatusCode.Redirect, revoked.StatusCode);
         Assert.Empty(DashboardHtml.KeyRowIds(await browser.GetPageAsync(Settings(projectId))));
+        // Revoked once expired, it still says when it expired: that is what happened to it.
         var afterRevoke = await ApiAssert.Error(await browser.Http.SendAsync(TraceEvents.Post(TraceEvents.Valid(), key)), HttpStatusCode.Unauthorized, "invalid_api_key");
-        Assert.DoesNotContain("expired", (string)afterRevoke["message"]!);
+        var browserAfterRevoke = await ApiAssert.Error(await browser.Http.SendAsync(WhoAmI(publishableKey, Origin)), HttpStatusCode.Unauthorized, "invalid_api_key");
+        Assert.Equal((string)trace["message"]!, (string)afterRevoke["message"]!);
+        Assert.Equal((string)browserWhoami["message"]!, (string)browserAfterRevoke["message"]!);
+    }
+
+    [Fact]
+    public async Task TheActivityCardAndItsCsvSayOnceThatAKeyExpiredWithMentioraAsWho()
+    {
+        var email = DashboardClient.NewEmail();
+        var browser = fixture.NewVisitor();
+        var projectId = await browser.SignUpAsync(email);
+        var key = await CreateKeyAsync(browser, projectId, "Thirty", "In30Days");
+
+        fixture.Clock.Advance(TimeSpan.FromDays(30) + TimeSpan.FromMinutes(1));
+        await ApiAssert.Error(await browser.Http.SendAsync(WhoAmI(key)), HttpStatusCode.Unauthorized, "invalid_api_key");
+        browser = await SignedInAgainAsync(email);
+        await browser.GetPageAsync(Settings(projectId));
+
+        // A plain page load, no script: the card lists the expiry once, by Mentiora, with no address.
+        var card = Parser.ParseDocument(await browser.GetPageAsync(Settings(projectId))).QuerySelector("#activity-card")!;
+        var expired = card.QuerySelectorAll("li").Where(li => li.TextContent.Contains("expired", StringComparison.Ordinal)).ToList();
+        var line = Assert.Single(expired);
+        Assert.Equal(ActivityWho, line.QuerySelector("strong")!.TextContent);
+        Assert.Equal($"key \"Thirty\" {key[..8]}… expired", line.QuerySelector("span")!.TextContent);
+        Assert.DoesNotContain("from ", line.TextContent, StringComparison.Ordinal);
+
+        var csv = await browser.Http.GetStringAsync($"/projects/{projectId}/activity.csv");
+        var csvLine = Assert.Single(csv.Split("\r\n"), l => l.Contains("expired", StringComparison.Ordinal));
+        Assert.Contains($",{ActivityWho},\"key \"\"Thirty\"\" {key[..8]}… expired\",Thirty,", csvLine, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ARevokedKeyAndItsPublishableKeyAreToldTheDayTheyWereRevokedForNinetyDaysButAPrefixOrAWrongKeyIsNot()
+    {
+        var email = DashboardClient.NewEmail();
+        var browser = fixture.NewVisitor();
+        var projectId = await browser.SignUpAsync(email);
+        var key = await CreateKeyAsync(browser, projectId, "Production", expires: null);
+        var keyId = DashboardHtml.KeyRowIds(await browser.GetPageAsync(Settings(projectId)))[0].ToString();
+        using (var added = await browser.PostFormAsync(Handler(projectId, "AddOrigin"), new() { ["keyId"] = keyId, ["origin"] = Origin }))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
+        }
+
+        var publishableKey = RowOf(await browser.GetPageAsync(Settings(projectId)), key).QuerySelector("[data-copy-text]")!.GetAttribute("data-copy-text")!;
+        Assert.Equal(HttpStatusCode.OK, (await browser.Http.SendAsync(WhoAmI(key))).StatusCode);
+        using (var revoked = await browser.PostFormAsync(Handler(projectId, "Revoke"), new() { ["keyId"] = keyId }))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, revoked.StatusCode);
+        }
+
+        var day = fixture.Clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        fixture.Clock.Advance(TimeSpan.FromDays(2));
+        var trace = await ApiAssert.Error(await browser.Http.SendAsync(TraceEvents.Post(TraceEvents.Valid(), key)), HttpStatusCode.Unauthorized, "invalid_api_key");
+        var whoami = await ApiAssert.Error(await browser.Http.SendAsync(WhoAmI(key)), HttpStatusCode.Unauthorized, "invalid_api_key");
+        var fromPage = await ApiAssert.Error(await browser.Http.SendAsync(WhoAmI(publishableKey, Origin)), HttpStatusCode.Unauthorized, "invalid_api_key");
+        Assert.Equal($"This API key was revoked on {day}. Create a new key in Settings → API Keys.", (string)trace["message"]!);
+        Assert.Equal((string)trace["message"]!, (string)whoami["message"]!);
+        Assert.Equal($"This publishable key was revoked on {day}. Create a new key in Settings → API Keys.", (string)fromPage["message"]!);
+
+        // Only the whole key learns its story: the prefix alone, or the prefix with a wrong rest, is told nothing of it.
+        var prefixOnly = await ApiAssert.Error(await browser.Http.SendAsync(WhoAmI(key[..8])), HttpStatusCode.Unauthorized, "invalid_api_key");
+        var wrongRest = await ApiAssert.Error(await browser.Http.SendAsync(WhoAmI(key[..8] + new string(key[8..].Reverse().ToArray()))), HttpStatusCode.Unauthorized, "invalid_api_key");
+        Assert.DoesNotContain("revoked on", (string)prefixOnly["message"]!);
+        Assert.StartsWith("The API key is not valid.", (string)wrongRest["message"]!);
+
+        // 90 days after the revocation the key is forgotten: a plain refusal, on a silo that had it cached as well.
+        fixture.Clock.Advance(TimeSpan.FromDays(88) + TimeSpan.FromMinutes(1));
+        var forgotten = await ApiAssert.Error(await browser.Http.SendAsync(TraceEvents.Post(TraceEvents.Valid(), key)), HttpStatusCode.Unauthorized, "invalid_api_key");
+        var forgottenFromPage = await ApiAssert.Error(await browser.Http.SendAsync(WhoAmI(publishableKey, Origin)), HttpStatusCode.Unauthorized, "invalid_api_key");
+        Assert.StartsWith("The API key is not valid.", (string)forgotten["message"]!);
+        Assert.StartsWith("The publishable key is not valid.", (string)forgottenFromPage["message"]!);
     }
 }
 

@@ -79,9 +79,16 @@ public sealed class LimitsTests
         const string Page = "https://app.example.com";
         var project = app.Grains.GetGrain<Mentiora.Grains.Projects.IProjectDashboardGrain>(projectId);
         Assert.Equal(Mentiora.Grains.Projects.OriginChangeOutcome.Done, (await project.AddAllowedOrigin(MentioraApp.Owner, key.Summary.Id, Page)).Outcome);
+        var (revokedProjectId, revoked) = await IngestionAppFixture.NewKeyAsync(app);
+        Assert.True(await app.Grains.GetGrain<Mentiora.Grains.Projects.IProjectDashboardGrain>(revokedProjectId).RevokeApiKey(MentioraApp.Owner, revoked.Summary.Id));
 
         for (var i = 0; i < 5; i++)
         {
+            // A revoked key sent whole is its holder's, told when it was revoked: no guess either.
+            var revokedKey = await ApiAssert.Error(await client.SendAsync(TraceEvents.Post(TraceEvents.Valid(), revoked.Key)), HttpStatusCode.Unauthorized, "invalid_api_key");
+            Assert.Contains("was revoked on", (string)revokedKey["message"]!);
+            var revokedPage = await ApiAssert.Error(await client.SendAsync(FromPage(revoked.Summary.PublishableKey, Page)), HttpStatusCode.Unauthorized, "invalid_api_key");
+            Assert.Contains("was revoked on", (string)revokedPage["message"]!);
             // Refused without a lookup, or refused although the key is valid: none of these is guessing a key.
             await ApiAssert.Error(await client.SendAsync(TraceEvents.Post(TraceEvents.Valid(), "not-a-key")), HttpStatusCode.Unauthorized, "invalid_api_key");
             var badToken = FromPage(key.Summary.PublishableKey, Page);

@@ -12,7 +12,7 @@ public static class ActivityCsv
 
     public static string Line(ActivityEntry entry) => string.Join(',',
         Field(RelativeTime.Iso(entry.At)),
-        Field(entry.Actor),
+        Field(ActivityMessages.Who(entry)),
         Field(ActivityMessages.What(entry)),
         Field(entry.KeyName),
         Field(entry.KeyPrefix),

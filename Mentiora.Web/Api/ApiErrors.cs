@@ -21,6 +21,10 @@ public static class ApiErrors
     public static ApiError KeyExpired(DateTimeOffset expiredAt, bool publishable) => InvalidApiKey(
         $"This {(publishable ? "publishable key" : "API key")} expired on {expiredAt.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}. Create a new key in Settings → API Keys.");
 
+    /// <summary>For a key revoked lately (its tombstone is kept): says what happened and when, never whose key it was.</summary>
+    public static ApiError KeyRevoked(DateTimeOffset revokedAt, bool publishable) => InvalidApiKey(
+        $"This {(publishable ? "publishable key" : "API key")} was revoked on {revokedAt.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}. Create a new key in Settings → API Keys.");
+
     public static ApiError OriginNotAllowed(string message) => new(StatusCodes.Status403Forbidden, "origin_not_allowed", message);
 
     public static ApiError IdentityTokenExpired() => new(StatusCodes.Status401Unauthorized, "identity_token_expired",

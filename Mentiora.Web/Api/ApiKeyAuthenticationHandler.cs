@@ -119,6 +119,13 @@ public sealed class ApiKeyAuthenticationHandler(
             return Refuse(ApiErrors.KeyExpired(expiredAt, publishable: false));
         }
 
+        if (checkedKey is { Outcome: SecretKeyAuthenticationOutcome.Revoked, RevokedAt: { } revokedAt })
+        {
+            // As for an expired key: the whole key matched a tombstone, so no count against the address.
+            Logger.LogInformation("Refused the API key with prefix {KeyPrefix}: it was revoked at {RevokedAt}", prefix, revokedAt);
+            return Refuse(ApiErrors.KeyRevoked(revokedAt, publishable: false));
+        }
+
         var authenticated = checkedKey?.Key;
         if (authenticated is null)
         {
@@ -191,6 +198,8 @@ public sealed class ApiKeyAuthenticationHandler(
                     $"The origin {origin} is not allowed for this publishable key. Add it in Settings → API Keys → Allowed origins."));
             case BrowserAuthenticationOutcome.KeyExpired:
                 return Refuse(ApiErrors.KeyExpired(result.KeyExpiredAt ?? DateTimeOffset.MinValue, publishable: true));
+            case BrowserAuthenticationOutcome.KeyRevoked:
+                return Refuse(ApiErrors.KeyRevoked(result.KeyRevokedAt ?? DateTimeOffset.MinValue, publishable: true));
             case BrowserAuthenticationOutcome.IdentityTokenExpired:
                 return Refuse(ApiErrors.IdentityTokenExpired());
             case BrowserAuthenticationOutcome.IdentityTokenInvalid:

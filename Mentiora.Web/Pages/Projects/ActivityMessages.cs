@@ -24,6 +24,12 @@ public static class ActivityMessages
         _ => "changed the project",
     };
 
+    /// <summary>Who did it: the account's email, or the product itself for what nobody did (a key expiring).</summary>
+    public static string Who(ActivityEntry entry) => string.IsNullOrEmpty(entry.Actor) ? System : entry.Actor;
+
+    /// <summary>Named as who for entries no account caused.</summary>
+    public const string System = "Mentiora";
+
     /// <summary>Shown when the project has no entries yet.</summary>
     public const string Empty = "Nothing has changed in this project yet.";
 

@@ -1,0 +1,12 @@
+namespace Mentiora.Grains.Projects;
+
+/// <summary>Why a remembered key stopped working; stored by number, so values are never renumbered.</summary>
+[GenerateSerializer, Alias("Mentiora.KeyTombstoneReason")]
+public enum KeyTombstoneReason
+{
+    /// <summary>A member revoked the key while it still worked.</summary>
+    Revoked = 1,
+
+    /// <summary>The key had passed its expiry time when it was revoked.</summary>
+    Expired = 2,
+}
