@@ -5,4 +5,5 @@ namespace Mentiora.Grains.Projects;
 public sealed record SecretKeyAuthentication(
     [property: Id(0)] SecretKeyAuthenticationOutcome Outcome,
     [property: Id(1)] AuthenticatedApiKey? Key,
-    [property: Id(2)] DateTimeOffset? ExpiredAt);
+    [property: Id(2)] DateTimeOffset? ExpiredAt,
+    [property: Id(20)] DateTimeOffset? ReplacedAt = null);

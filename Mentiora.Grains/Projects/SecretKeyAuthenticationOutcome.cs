@@ -12,4 +12,7 @@ public enum SecretKeyAuthenticationOutcome
 
     /// <summary>The key matches, but its expiry time has passed.</summary>
     Expired,
+
+    /// <summary>The key matches a rolled key's old key whose grace period has ended; the answer carries the day of the roll.</summary>
+    Replaced = 20,
 }

@@ -43,6 +43,9 @@ public sealed class StoredApiKey
     /// <summary>When the key stops working (decided at request time, on every silo alike); null when it never expires.</summary>
     [Id(35)] public DateTimeOffset? ExpiresAt { get; set; }
 
+    /// <summary>The key this one replaced when it was rolled, kept (hash only) until it has been ended for <see cref="ProjectGrain.PredecessorKeptFor"/>; null when never rolled.</summary>
+    [Id(40)] public KeyPredecessor? Predecessor { get; set; }
+
     /// <summary>Accepted traces and refusals of the key, flushed with <see cref="LastUsedAt"/>.</summary>
     [Id(10)] public Usage.KeyUsage Usage { get; set; } = new();
 }
