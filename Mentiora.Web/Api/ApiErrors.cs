@@ -21,6 +21,10 @@ public static class ApiErrors
     public static ApiError KeyExpired(DateTimeOffset expiredAt, bool publishable) => InvalidApiKey(
         $"This {(publishable ? "publishable key" : "API key")} expired on {expiredAt.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}. Create a new key in Settings → API Keys.");
 
+    /// <summary>For the old key of a rolled key after its grace period: says it was replaced and when, never whose key it was.</summary>
+    public static ApiError ApiKeyReplacedByRoll(DateTimeOffset rolledAt) => InvalidApiKey(
+        $"This API key was replaced by a rolled key on {rolledAt.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}; use the new key.");
+
     public static ApiError OriginNotAllowed(string message) => new(StatusCodes.Status403Forbidden, "origin_not_allowed", message);
 
     public static ApiError IdentityTokenExpired() => new(StatusCodes.Status401Unauthorized, "identity_token_expired",
