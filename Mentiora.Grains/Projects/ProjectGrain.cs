@@ -72,7 +72,8 @@ public sealed class ProjectGrain(
     public Task<ProjectSettings?> GetSettings(string actor) => Task.FromResult(
         IsMember(actor)
             ? new ProjectSettings(this.GetPrimaryKey(), project.State.Name, project.State.Owner, project.State.Members.ToArray(),
-                Keys.OrderBy(k => k.CreatedAt).Select(Summarize).ToArray())
+                // In the order they were added (which is creation order): a rolled key keeps its place, newer CreatedAt and all.
+                Keys.Select(Summarize).ToArray())
             : null);
 
     public async Task<CreateApiKeyResult> CreateApiKey(string actor, string? name, string? formToken = null, KeyExpiry expiry = KeyExpiry.Never)
