@@ -67,4 +67,13 @@ public interface IProjectDashboardGrain : IGrainWithGuidKey
     /// <summary>Switches whether browser requests with the key's publishable key must carry a valid identity token.</summary>
     [Alias("SetRequireIdentityToken")]
     Task<OriginChangeOutcome> SetRequireIdentityToken(string actor, Guid keyId, bool requireIdentityToken);
+
+    /// <summary>
+    /// Rolls a key: a new secret key takes its place (same name, origins, publishable key, signing
+    /// secret and settings, the same lifetime counted from now) and is returned this once, while the
+    /// old key works until the grace ends. An older predecessor still in its grace ends now. With the
+    /// token of a one-time form (<see cref="OneTimeForms"/>), a form sent again rolls nothing.
+    /// </summary>
+    [Alias("RollApiKey")]
+    Task<RollApiKeyResult> RollApiKey(string actor, Guid keyId, RollGrace grace, string? formToken = null);
 }

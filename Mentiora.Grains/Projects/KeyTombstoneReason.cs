@@ -9,4 +9,7 @@ public enum KeyTombstoneReason
 
     /// <summary>The key had passed its expiry time when it was revoked.</summary>
     Expired = 2,
+
+    /// <summary>The old key of a rolled key: its grace period ended, or it was ended by another roll.</summary>
+    Replaced = 3,
 }

@@ -17,15 +17,8 @@ public static class KeyTombstones
     /// <summary>Remembers a key being revoked now, forgetting the tombstones that ended and those beyond <see cref="MaxKept"/>.</summary>
     public static KeyTombstone Add(List<KeyTombstone> tombstones, StoredApiKey key, bool expired, DateTimeOffset now)
     {
-        ArgumentNullException.ThrowIfNull(tombstones);
         ArgumentNullException.ThrowIfNull(key);
-        Prune(tombstones, now);
-        if (tombstones.Count >= MaxKept)
-        {
-            tombstones.RemoveRange(0, tombstones.Count - MaxKept + 1);
-        }
-
-        var tombstone = new KeyTombstone
+        return Keep(tombstones, new KeyTombstone
         {
             KeyId = key.Id,
             Prefix = key.Prefix,
@@ -34,7 +27,38 @@ public static class KeyTombstones
             Reason = expired ? KeyTombstoneReason.Expired : KeyTombstoneReason.Revoked,
             At = expired && key.ExpiresAt is { } expiresAt ? expiresAt : now,
             KeptUntil = now + Kept,
-        };
+        }, now);
+    }
+
+    /// <summary>
+    /// Remembers the old key of rolled key <paramref name="keyId"/> as its record goes (the key is revoked or rolled again):
+    /// still in its grace period it was ended now (revoked), past it it had been replaced by the roll.
+    /// It has no publishable key of its own, so only the secret key is matched.
+    /// </summary>
+    public static KeyTombstone AddPredecessor(List<KeyTombstone> tombstones, Guid keyId, KeyPredecessor predecessor, bool revoked, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(predecessor);
+        var ended = now >= predecessor.StopsWorkingAt || !revoked;
+        return Keep(tombstones, new KeyTombstone
+        {
+            KeyId = keyId,
+            Prefix = predecessor.Prefix,
+            Hash = predecessor.Hash,
+            Reason = ended ? KeyTombstoneReason.Replaced : KeyTombstoneReason.Revoked,
+            At = ended ? predecessor.RolledAt : now,
+            KeptUntil = (ended && predecessor.StopsWorkingAt < now ? predecessor.StopsWorkingAt : now) + Kept,
+        }, now);
+    }
+
+    private static KeyTombstone Keep(List<KeyTombstone> tombstones, KeyTombstone tombstone, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(tombstones);
+        Prune(tombstones, now);
+        if (tombstones.Count >= MaxKept)
+        {
+            tombstones.RemoveRange(0, tombstones.Count - MaxKept + 1);
+        }
+
         tombstones.Add(tombstone);
         return tombstone;
     }
@@ -72,6 +96,7 @@ public static class KeyTombstones
         }
 
         var hash = ApiKeyMaterial.Hash(publishableKey);
-        return tombstones.Find(t => t.KeptUntil > now && ApiKeyMaterial.HashesMatch(t.PublishableKeyHash, hash));
+        // A rolled key's old key has no publishable key of its own (an empty hash, which matches nothing).
+        return tombstones.Find(t => t.KeptUntil > now && t.PublishableKeyHash.Length > 0 && ApiKeyMaterial.HashesMatch(t.PublishableKeyHash, hash));
     }
 }

@@ -29,6 +29,9 @@ public sealed class ProjectGrain(
     // A prefix is 48 random bits; colliding even twice in a row means something is wrong with the RNG.
     private const int MaxClaimAttempts = 5;
 
+    /// <summary>How long an ended predecessor's record (hash only) is kept, so its holder is told it was replaced.</summary>
+    public static readonly TimeSpan PredecessorKeptFor = TimeSpan.FromDays(90);
+
     /// <summary>Most origins one key may allow.</summary>
     public const int MaxAllowedOrigins = 20;
 
@@ -78,7 +81,8 @@ public sealed class ProjectGrain(
         // The page reads the activity log after this call: a key that expired since is in it.
         await LogExpiries();
         return new ProjectSettings(this.GetPrimaryKey(), project.State.Name, project.State.Owner, project.State.Members.ToArray(),
-            Keys.OrderBy(k => k.CreatedAt).Select(Summarize).ToArray());
+            // In the order they were added (which is creation order): a rolled key keeps its place, newer CreatedAt and all.
+            Keys.Select(Summarize).ToArray());
     }
 
     public async Task<CreateApiKeyResult> CreateApiKey(string actor, string? name, string? formToken = null, KeyExpiry expiry = KeyExpiry.Never)
@@ -182,7 +186,7 @@ public sealed class ProjectGrain(
         var stored = IsMember(actor) ? Keys.Find(k => k.Id == keyId) : null;
         if (stored is null)
         {
-            return false;
+            return IsMember(actor) && await EndPredecessorGrace(actor, keyId);
         }
 
         // Remove the key here first: from this moment Authenticate rejects it on every silo,
@@ -194,6 +198,11 @@ public sealed class ProjectGrain(
         var tombstones = project.State.Tombstones;
         var keptBefore = tombstones.ToList();
         var tombstone = KeyTombstones.Add(tombstones, stored, HasExpired(stored), clock.GetUtcNow());
+        if (stored.Predecessor is { } predecessor)
+        {
+            KeyTombstones.AddPredecessor(tombstones, stored.Id, predecessor, revoked: true, clock.GetUtcNow());
+        }
+
         await SaveWithEntry(Note(actor, ActivityKind.KeyRevoked, stored), () =>
         {
             Keys.Insert(index, stored);
@@ -476,12 +485,19 @@ public sealed class ProjectGrain(
     public async Task<SecretKeyAuthentication> Authenticate(string prefix, byte[] keyHash)
     {
         var stored = Keys.Find(k => k.Prefix == prefix);
+        if (stored is null && Keys.Find(k => k.Predecessor?.Prefix == prefix) is { Predecessor: { } predecessor } rolled
+            && ApiKeyMaterial.HashesMatch(predecessor.Hash, keyHash))
+        {
+            return AuthenticatePredecessor(rolled, predecessor);
+        }
+
         if (stored is null || !ApiKeyMaterial.HashesMatch(stored.Hash, keyHash))
         {
             // Only the holder of the whole key learns that it was revoked: the hash matched a tombstone.
             return (stored is null ? KeyTombstones.FindSecretKey(project.State.Tombstones, prefix, keyHash, clock.GetUtcNow()) : null) switch
             {
                 { Reason: KeyTombstoneReason.Expired } expired => new SecretKeyAuthentication(SecretKeyAuthenticationOutcome.Expired, null, expired.At),
+                { Reason: KeyTombstoneReason.Replaced } replaced => new SecretKeyAuthentication(SecretKeyAuthenticationOutcome.Replaced, null, null, ReplacedAt: replaced.At),
                 { } revoked => new SecretKeyAuthentication(SecretKeyAuthenticationOutcome.Revoked, null, null, revoked.At),
                 null => new SecretKeyAuthentication(SecretKeyAuthenticationOutcome.UnknownKey, null, null),
             };
@@ -562,6 +578,103 @@ public sealed class ProjectGrain(
             usage.RecentRefusals.AsEnumerable().Reverse().ToArray(), usage.LastSeenAt, usage.LastSeen));
     }
 
+    public async Task<RollApiKeyResult> RollApiKey(string actor, Guid keyId, RollGrace grace, string? formToken = null)
+    {
+        if (!IsMember(actor))
+        {
+            return new RollApiKeyResult(RollApiKeyOutcome.NotFound, null, null, false);
+        }
+
+        // Checked first, like a create's: the form's first answer showed the new key.
+        var oneTime = OneTimeForms.IsWellFormed(formToken) ? formToken : null;
+        if (oneTime is not null && OneTimeForms.WasUsed(project.State.UsedFormTokens, oneTime))
+        {
+            return new RollApiKeyResult(RollApiKeyOutcome.AlreadyRolled, null, null, false);
+        }
+
+        var stored = Keys.Find(k => k.Id == keyId);
+        if (stored is null)
+        {
+            return new RollApiKeyResult(RollApiKeyOutcome.NotFound, null, null, false);
+        }
+
+        if (HasExpired(stored))
+        {
+            return new RollApiKeyResult(RollApiKeyOutcome.KeyExpired, null, null, false);
+        }
+
+        var graceTime = GraceOf(grace);
+
+        // The key keeps its id through a roll, so its publishable key's entry, its usage and its
+        // activity stay its own; only the secret part is new, under a prefix entry of its own.
+        var owner = new KeyOwner(this.GetPrimaryKey(), stored.Id);
+        var key = await ClaimUnique(owner, ApiKeyMaterial.NewSecretKey, k => KeyDirectoryKeys.ForSecretKeyPrefix(ApiKeyMaterial.PrefixOf(k)));
+        var now = clock.GetUtcNow();
+
+        // At most one predecessor: one still in its grace ends now (the dialog said so), and its record goes.
+        var earlier = stored.Predecessor;
+        var endedEarlier = earlier is not null && now < earlier.StopsWorkingAt;
+        // Its holder is still told it was replaced, and when, from the tombstone the record leaves.
+        var earlierTombstone = earlier is null ? null : KeyTombstones.AddPredecessor(project.State.Tombstones, stored.Id, earlier, revoked: false, now);
+        var (prefix, hash, createdAt, lastUsedAt, expiresAt) = (stored.Prefix, stored.Hash, stored.CreatedAt, stored.LastUsedAt, stored.ExpiresAt);
+        var entry = Note(actor, ActivityKind.KeyRolled, stored, grace.ToString());
+
+        // The old key never outlives its own expiry, whatever grace was chosen.
+        var stopsAt = now + graceTime;
+        if (expiresAt is { } oldExpiry && oldExpiry < stopsAt)
+        {
+            stopsAt = oldExpiry;
+        }
+
+        stored.Predecessor = new KeyPredecessor
+        {
+            Id = Guid.NewGuid(),
+            Prefix = prefix,
+            Hash = hash,
+            CreatedAt = createdAt,
+            LastUsedAt = lastUsedAt,
+            RolledAt = now,
+            StopsWorkingAt = stopsAt,
+        };
+        stored.Prefix = ApiKeyMaterial.PrefixOf(key);
+        stored.Hash = ApiKeyMaterial.Hash(key);
+        stored.CreatedAt = now;
+        stored.LastUsedAt = null;
+        stored.ExpiresAt = expiresAt is { } e ? now + (e - createdAt) : null;
+        var usedToken = oneTime is null ? null : OneTimeForms.Remember(project.State.UsedFormTokens, oneTime, now);
+        try
+        {
+            await project.WriteStateAsync();
+        }
+        catch
+        {
+            (stored.Prefix, stored.Hash, stored.CreatedAt, stored.LastUsedAt, stored.ExpiresAt, stored.Predecessor) = (prefix, hash, createdAt, lastUsedAt, expiresAt, earlier);
+            if (earlierTombstone is not null)
+            {
+                project.State.Tombstones.Remove(earlierTombstone);
+            }
+
+            project.State.PendingActivity.Remove(entry);
+            if (usedToken is not null)
+            {
+                project.State.UsedFormTokens.Remove(usedToken);
+            }
+
+            DeactivateOnIdle();
+            await GrainFactory.GetGrain<IKeyDirectoryGrain>(KeyDirectoryKeys.ForSecretKeyPrefix(ApiKeyMaterial.PrefixOf(key))).Release(owner);
+            throw;
+        }
+
+        await FlushActivity();
+        if (earlier is not null)
+        {
+            await AfterStoredChange("retire the directory entry of a rolled key's older predecessor",
+                () => GrainFactory.GetGrain<IKeyDirectoryGrain>(KeyDirectoryKeys.ForSecretKeyPrefix(earlier.Prefix)).Retire(owner, earlierTombstone!.KeptUntil));
+        }
+
+        return new RollApiKeyResult(RollApiKeyOutcome.Rolled, Summarize(stored), new SecretText(key), endedEarlier);
+    }
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // Ended tombstones are dropped from memory here; the next write stores the shorter list.
@@ -574,6 +687,7 @@ public sealed class ProjectGrain(
         }
 
         await LogExpiries();
+        await ForgetOldPredecessors(cancellationToken);
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -614,7 +728,7 @@ public sealed class ProjectGrain(
         await FlushActivity();
     }
 
-    private ActivityEntry Note(string actor, ActivityKind kind, StoredApiKey? key, string? details = null, string? previousValue = null)
+    private ActivityEntry Note(string actor, ActivityKind kind, StoredApiKey? key, string? details = null, string? previousValue = null, string? keyPrefix = null)
     {
         var entry = new ActivityEntry
         {
@@ -625,7 +739,7 @@ public sealed class ProjectGrain(
             Kind = kind,
             KeyId = key?.Id,
             KeyName = key?.Name,
-            KeyPrefix = key?.Prefix,
+            KeyPrefix = keyPrefix ?? key?.Prefix,
             Details = details,
             PreviousValue = previousValue,
             ClientAddress = ActivityContext.ClientAddress,
@@ -738,6 +852,11 @@ public sealed class ProjectGrain(
     {
         await GrainFactory.GetGrain<IKeyDirectoryGrain>(KeyDirectoryKeys.ForSecretKeyPrefix(stored.Prefix)).Retire(owner, until);
         await GrainFactory.GetGrain<IKeyDirectoryGrain>(KeyDirectoryKeys.ForPublishableKey(stored.PublishableKey)).Retire(owner, until);
+        if (stored.Predecessor is { } predecessor)
+        {
+            // Claimed by the same owner when the old key was created: the key keeps its id through a roll.
+            await GrainFactory.GetGrain<IKeyDirectoryGrain>(KeyDirectoryKeys.ForSecretKeyPrefix(predecessor.Prefix)).Retire(owner, until);
+        }
     }
 
     // Each key that expired gets one entry, written the first time the grain notices (a request with
@@ -802,6 +921,11 @@ public sealed class ProjectGrain(
     {
         await GrainFactory.GetGrain<IKeyDirectoryGrain>(KeyDirectoryKeys.ForSecretKeyPrefix(stored.Prefix)).Release(owner);
         await GrainFactory.GetGrain<IKeyDirectoryGrain>(KeyDirectoryKeys.ForPublishableKey(stored.PublishableKey)).Release(owner);
+        if (stored.Predecessor is { } predecessor)
+        {
+            // Claimed by the same owner when the old key was created: the key keeps its id through a roll.
+            await GrainFactory.GetGrain<IKeyDirectoryGrain>(KeyDirectoryKeys.ForSecretKeyPrefix(predecessor.Prefix)).Release(owner);
+        }
     }
 
     private AuthenticatedApiKey MarkUsed(StoredApiKey stored)
@@ -871,6 +995,80 @@ public sealed class ProjectGrain(
         _ => throw new ArgumentOutOfRangeException(nameof(expiry), expiry, null),
     };
 
+    // A predecessor ended long enough ago to have been noticed is forgotten, and its prefix entry freed.
+    // Done lazily, at activation (a project grain is activated at least after every idle spell), rather
+    // than by a timer: until then it only answers "replaced", which is still true.
+    private async Task ForgetOldPredecessors(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var old = Keys.Where(k => k.Predecessor is { } p && now - p.StopsWorkingAt >= PredecessorKeptFor)
+            .Select(k => (Key: k, Predecessor: k.Predecessor!))
+            .ToList();
+        if (old.Count == 0)
+        {
+            return;
+        }
+
+        old.ForEach(o => o.Key.Predecessor = null);
+        try
+        {
+            await project.WriteStateAsync(cancellationToken);
+        }
+        catch (Exception e)
+        {
+            // Kept for now; the next activation tries again.
+            old.ForEach(o => o.Key.Predecessor = o.Predecessor);
+            logger.LogWarning(e, "Project {ProjectId}: old predecessors of rolled keys could not be forgotten yet", this.GetPrimaryKey());
+            return;
+        }
+
+        foreach (var (key, predecessor) in old)
+        {
+            await AfterStoredChange("release the directory entry of a forgotten predecessor",
+                () => GrainFactory.GetGrain<IKeyDirectoryGrain>(KeyDirectoryKeys.ForSecretKeyPrefix(predecessor.Prefix)).Release(new KeyOwner(this.GetPrimaryKey(), key.Id)));
+        }
+    }
+
+    // Revoking the old key's row alone ends its grace now; its record stays, so its holder is told it was replaced.
+    private async Task<bool> EndPredecessorGrace(string actor, Guid predecessorId)
+    {
+        var rolled = Keys.Find(k => k.Predecessor?.Id == predecessorId);
+        var now = clock.GetUtcNow();
+        if (rolled?.Predecessor is not { } predecessor || now >= predecessor.StopsWorkingAt)
+        {
+            return false;
+        }
+
+        var previous = predecessor.StopsWorkingAt;
+        predecessor.StopsWorkingAt = now;
+        await SaveWithEntry(Note(actor, ActivityKind.KeyRevoked, rolled, keyPrefix: predecessor.Prefix), () => predecessor.StopsWorkingAt = previous);
+        return true;
+    }
+
+    // Decided from the clock at request time, like expiry, so the old key stops on every silo at the same moment.
+    // Its use counts under the key that replaced it: it is the same client, still to be moved over.
+    private SecretKeyAuthentication AuthenticatePredecessor(StoredApiKey rolled, KeyPredecessor predecessor)
+    {
+        var now = clock.GetUtcNow();
+        if (now >= predecessor.StopsWorkingAt)
+        {
+            return new SecretKeyAuthentication(SecretKeyAuthenticationOutcome.Replaced, null, null, ReplacedAt: predecessor.RolledAt);
+        }
+
+        predecessor.LastUsedAt = now;
+        FlushLater();
+        return new SecretKeyAuthentication(SecretKeyAuthenticationOutcome.Authenticated, new AuthenticatedApiKey(this.GetPrimaryKey(), rolled.Id, predecessor.Prefix), null);
+    }
+
+    private static TimeSpan GraceOf(RollGrace grace) => grace switch
+    {
+        RollGrace.Now => TimeSpan.Zero,
+        RollGrace.In1Hour => TimeSpan.FromHours(1),
+        RollGrace.In24Hours => TimeSpan.FromHours(24),
+        RollGrace.In7Days => TimeSpan.FromDays(7),
+        _ => throw new ArgumentOutOfRangeException(nameof(grace), grace, null),
+    };
+
     private bool IsMember(string actor) => Exists && project.State.Members.Contains(actor);
 
     private MemberChangeOutcome? OwnerOnly(string actor) =>
@@ -878,6 +1076,12 @@ public sealed class ProjectGrain(
         : actor != project.State.Owner ? MemberChangeOutcome.NotOwner
         : null;
 
-    private static ApiKeySummary Summarize(StoredApiKey k) =>
-        new(k.Id, k.Name, k.Prefix, k.PublishableKey, k.AllowedOrigins.ToArray(), k.CreatedAt, k.LastUsedAt, k.ExpiresAt);
+    private ApiKeySummary Summarize(StoredApiKey k) =>
+        new(k.Id, k.Name, k.Prefix, k.PublishableKey, k.AllowedOrigins.ToArray(), k.CreatedAt, k.LastUsedAt, k.ExpiresAt, WorkingPredecessor(k));
+
+    // Only an old key that still works is listed: after its moment it is gone from the list (its record stays for the refusal).
+    private PredecessorSummary? WorkingPredecessor(StoredApiKey k) =>
+        k.Predecessor is { } p && clock.GetUtcNow() < p.StopsWorkingAt
+            ? new PredecessorSummary(p.Id, p.Prefix, p.CreatedAt, p.LastUsedAt, p.RolledAt, p.StopsWorkingAt)
+            : null;
 }

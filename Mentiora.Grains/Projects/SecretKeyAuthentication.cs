@@ -6,4 +6,5 @@ public sealed record SecretKeyAuthentication(
     [property: Id(0)] SecretKeyAuthenticationOutcome Outcome,
     [property: Id(1)] AuthenticatedApiKey? Key,
     [property: Id(2)] DateTimeOffset? ExpiredAt,
-    [property: Id(40)] DateTimeOffset? RevokedAt = null);
+    [property: Id(40)] DateTimeOffset? RevokedAt = null,
+    [property: Id(20)] DateTimeOffset? ReplacedAt = null);

@@ -15,4 +15,6 @@ public enum SecretKeyAuthenticationOutcome
 
     /// <summary>The key matches one revoked lately (its tombstone is kept): the holder is told when.</summary>
     Revoked = 40,
+    /// <summary>The key matches a rolled key's old key whose grace period has ended; the answer carries the day of the roll.</summary>
+    Replaced = 20,
 }

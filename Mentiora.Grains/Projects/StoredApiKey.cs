@@ -45,6 +45,8 @@ public sealed class StoredApiKey
 
     /// <summary>True once the activity log has an entry saying the key expired, so it gets exactly one.</summary>
     [Id(60)] public bool ExpiryLogged { get; set; }
+    /// <summary>The key this one replaced when it was rolled, kept (hash only) until it has been ended for <see cref="ProjectGrain.PredecessorKeptFor"/>; null when never rolled.</summary>
+    [Id(40)] public KeyPredecessor? Predecessor { get; set; }
 
     /// <summary>Accepted traces and refusals of the key, flushed with <see cref="LastUsedAt"/>.</summary>
     [Id(10)] public Usage.KeyUsage Usage { get; set; } = new();

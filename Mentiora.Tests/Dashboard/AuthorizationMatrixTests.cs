@@ -23,6 +23,8 @@ public sealed partial class AuthorizationMatrixTests(EmbeddedDashboardAppFixture
         ("settings", "POST", "Create", _ => new() { ["name"] = "intruder" }),
         ("settings", "POST", "Rename", key => new() { ["keyId"] = key.ToString(), ["name"] = "intruder" }),
         ("settings", "POST", "Revoke", key => new() { ["keyId"] = key.ToString() }),
+        ("settings", "GET", "Roll", key => new() { ["keyId"] = key.ToString() }),
+        ("settings", "POST", "Roll", key => new() { ["keyId"] = key.ToString(), ["grace"] = "Now" }),
         ("settings", "POST", "AddOrigin", key => new() { ["keyId"] = key.ToString(), ["origin"] = "https://evil.example.com" }),
         ("settings", "POST", "RemoveOrigin", key => new() { ["keyId"] = key.ToString(), ["origin"] = "https://app.example.com" }),
         ("settings", "POST", "ReportOnly", key => new() { ["keyId"] = key.ToString(), ["reportOnly"] = "true" }),

@@ -58,6 +58,24 @@ public sealed partial class DashboardClient
         return key;
     }
 
+    /// <summary>
+    /// Rolls a key on the project's Settings page without JavaScript, as a person would (the row's
+    /// Roll key button, then the dialog's Roll with the grace chosen), and returns the new key shown once.
+    /// </summary>
+    public async Task<string> RollApiKeyAsync(Guid projectId, Guid keyId, string grace)
+    {
+        var settings = await GetPageAsync($"/projects/{projectId}/settings?roll={keyId}");
+        var formToken = DashboardHtml.RollFormToken(settings);
+        Assert.True(formToken is not null, "the roll form carries its one-time token");
+        using var response = await PostFormAsync($"/projects/{projectId}/settings?handler=Roll", new() { ["keyId"] = keyId.ToString(), ["grace"] = grace, ["formToken"] = formToken });
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"rolling a key on {BaseAddress} answered {(int)response.StatusCode}");
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.True(DashboardHtml.IsRollAnswer(html), "the answer is the roll dialog's");
+        var key = DashboardHtml.CreatedKey(html);
+        Assert.True(key is not null, "the rolled key is shown in the API key field");
+        return key;
+    }
+
     /// <summary>A unique address for a new account.</summary>
     public static string NewEmail() => $"dev-{Guid.NewGuid():N}@example.com";
 
@@ -97,6 +115,12 @@ public sealed partial class DashboardClient
         if (DashboardHtml.CreatedKey(html) is not { } key)
         {
             return [];
+        }
+
+        // A roll's answer shows the new key alone: the key keeps its signing secret, which is not shown again.
+        if (DashboardHtml.IsRollAnswer(html))
+        {
+            return [IssuedSecrets.Record(key, SecretKind.ApiKey, $"the roll dialog of {where}")];
         }
 
         // Every creation dialog shows both; a secret not recorded here would go unwatched for the rest of the run.

@@ -30,6 +30,18 @@ public static class DashboardHtml
     public static string? CreateFormToken(string html) =>
         Parse(html).QuerySelector("#create-key-dialog-body input[name='formToken']")?.GetAttribute("value");
 
+    /// <summary>The one-time token of the roll form in the page's roll dialog, or null when it is not open.</summary>
+    public static string? RollFormToken(string html) =>
+        Parse(html).QuerySelector("#roll-key-dialog-body input[name='formToken']")?.GetAttribute("value");
+
+    /// <summary>True when the page shows the answer of a roll (the new key alone), not of a create.</summary>
+    public static bool IsRollAnswer(string html) =>
+        html.Contains("data-rolled-key", StringComparison.Ordinal) && Parse(html).QuerySelector("[data-rolled-key]") is not null;
+
+    /// <summary>The rows of rolled keys' old keys the page lists, as their text, in the order shown.</summary>
+    public static IReadOnlyList<string> RolledKeyRows(string html) =>
+        [.. Parse(html).QuerySelectorAll("tr[data-rolled-row]").Select(row => string.Join(' ', row.TextContent.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)))];
+
     /// <summary>The ids of the API keys the page lists, in the order shown.</summary>
     public static IReadOnlyList<Guid> KeyRowIds(string html) =>
         [.. Parse(html).QuerySelectorAll("tr[id^='key-']").Select(row => Guid.Parse(row.Id!["key-".Length..]))];

@@ -38,6 +38,12 @@ public sealed class IssuedSecretsRecorder : IIncomingGrainCallFilter
                 IssuedSecrets.Record(created.Key.Reveal(), SecretKind.ApiKey, issuedBy);
                 IssuedSecrets.Record(created.SigningSecret.Reveal(), SecretKind.SigningSecret, issuedBy);
             }
+
+            // A roll hands out a new key only: the signing secret it keeps was recorded when the key was created.
+            if (context.Result is RollApiKeyResult { NewKey: { } rolled })
+            {
+                IssuedSecrets.Record(rolled.Reveal(), SecretKind.ApiKey, issuedBy);
+            }
         }
     }
 

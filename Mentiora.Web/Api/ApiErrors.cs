@@ -24,6 +24,9 @@ public static class ApiErrors
     /// <summary>For a key revoked lately (its tombstone is kept): says what happened and when, never whose key it was.</summary>
     public static ApiError KeyRevoked(DateTimeOffset revokedAt, bool publishable) => InvalidApiKey(
         $"This {(publishable ? "publishable key" : "API key")} was revoked on {revokedAt.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}. Create a new key in Settings → API Keys.");
+    /// <summary>For the old key of a rolled key after its grace period: says it was replaced and when, never whose key it was.</summary>
+    public static ApiError ApiKeyReplacedByRoll(DateTimeOffset rolledAt) => InvalidApiKey(
+        $"This API key was replaced by a rolled key on {rolledAt.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}; use the new key.");
 
     public static ApiError OriginNotAllowed(string message) => new(StatusCodes.Status403Forbidden, "origin_not_allowed", message);
 

@@ -126,6 +126,13 @@ public sealed class ApiKeyAuthenticationHandler(
             return Refuse(ApiErrors.KeyRevoked(revokedAt, publishable: false));
         }
 
+        if (checkedKey is { Outcome: SecretKeyAuthenticationOutcome.Replaced, ReplacedAt: { } rolledAt })
+        {
+            // The whole old key matched: its holder, not a guess, is told to move to the new key.
+            Logger.LogInformation("Refused the API key with prefix {KeyPrefix}: it was replaced by a rolled key at {RolledAt}", prefix, rolledAt);
+            return Refuse(ApiErrors.ApiKeyReplacedByRoll(rolledAt));
+        }
+
         var authenticated = checkedKey?.Key;
         if (authenticated is null)
         {

@@ -17,7 +17,9 @@ public static class ActivityMessages
         ActivityKind.MemberRemoved => $"removed member {entry.Details}",
         ActivityKind.ReportOnlySwitched => $"switched Report only {entry.Details} for key {Key(entry)}",
         ActivityKind.RequireIdentityTokenSwitched => $"switched Require identity token {entry.Details} for key {Key(entry)}",
-        ActivityKind.KeyRolled => $"rolled key {Key(entry)}",
+        ActivityKind.KeyRolled => RollGraceLabels.InActivity(entry.Details) is { } grace
+            ? $"rolled key {Key(entry)}, old key stops working {grace}"
+            : $"rolled key {Key(entry)}",
         ActivityKind.KeyExpired => $"key {Key(entry)} expired",
         ActivityKind.SigningSecretRolled => $"rolled the signing secret of key {Key(entry)}",
         ActivityKind.PublishableKeyRolled => $"rolled the publishable key of key {Key(entry)}",

@@ -24,4 +24,13 @@ public static class ApiKeyMessages
         outcome == RenameApiKeyOutcome.NameTooLong ? NameTooLong : null;
 
     private static string NameTooLong => $"Use a name of at most {ApiKeyNames.MaxLength} characters.";
+
+    /// <summary>Why a key was not rolled; null when it was, or when there is nothing to show (no such key).</summary>
+    public static string? RollRefused(RollApiKeyOutcome outcome) => outcome == RollApiKeyOutcome.KeyExpired
+        ? "This key has expired, so it cannot be rolled. Revoke it and create a new key."
+        : null;
+
+    /// <summary>What the roll dialog says when its form was sent again, by a reload or a second click.</summary>
+    public const string RollAlreadyShown =
+        "This form already rolled the key, and its new key was shown once: it cannot be shown again. If nobody copied it, roll the key again.";
 }

@@ -22,4 +22,10 @@ public static class KeyLabels
     /// <summary>"Production (AbCdEfGh…)".</summary>
     public static string Describe(ApiKeySummary key) =>
         $"{(key.Name.Length > 0 ? key.Name : Unnamed)} ({MaskedPrefix(key)})";
+
+    /// <summary>The old key of a rolled key as the list shows it: its first 8 characters, then an ellipsis.</summary>
+    public static string MaskedPrefix(PredecessorSummary old) => old.Prefix + "…";
+
+    /// <summary>"the old key (AbCdEfGh…) of a rolled key", for the revoke confirmation of its row.</summary>
+    public static string DescribeRolled(PredecessorSummary old) => $"the old key ({MaskedPrefix(old)}) of a rolled key";
 }

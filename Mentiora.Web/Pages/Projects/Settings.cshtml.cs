@@ -30,6 +30,10 @@ public sealed class SettingsModel(IGrainFactory grains, TimeProvider clock, Data
     [BindProperty(SupportsGet = true, Name = "revoke")]
     public Guid? RevokingKeyId { get; set; }
 
+    /// <summary>Without JavaScript, the key whose roll dialog is open.</summary>
+    [BindProperty(SupportsGet = true, Name = "roll")]
+    public Guid? RollingKeyId { get; set; }
+
     /// <summary>Without JavaScript, the key whose Allowed origins dialog is open.</summary>
     [BindProperty(SupportsGet = true, Name = "origins")]
     public Guid? OriginsKeyId { get; set; }
@@ -71,6 +75,17 @@ public sealed class SettingsModel(IGrainFactory grains, TimeProvider clock, Data
 
     public string? RenameError { get; private set; }
 
+    /// <summary>The roll dialog's form, when it is open without JavaScript or was refused.</summary>
+    public RollKeyForm? RollForm { get; private set; }
+
+    /// <summary>The key just rolled, its new key shown once in the roll dialog; never stored anywhere else.</summary>
+    public RollApiKeyResult? Rolled { get; private set; }
+
+    /// <summary>True when the roll form was sent again: its new key was shown already and is not shown twice.</summary>
+    public bool RollAlreadyShown { get; private set; }
+
+    public bool RollDialogOpen => Rolled is not null || RollAlreadyShown || RollForm is not null;
+
     public string? MemberMessage { get; private set; }
 
     public bool MemberMessageIsError { get; private set; }
@@ -87,6 +102,11 @@ public sealed class SettingsModel(IGrainFactory grains, TimeProvider clock, Data
 
     public ApiKeySummary? RevokingKey => Project.ApiKeys.FirstOrDefault(k => k.Id == RevokingKeyId);
 
+    /// <summary>How the revoke confirmation names what it revokes: a key, or a rolled key's old key still working; null when neither.</summary>
+    public string? RevokingLabel => RevokingKey is { } key ? KeyLabels.Describe(key)
+        : Project.ApiKeys.Select(k => k.Predecessor).FirstOrDefault(p => p is not null && p.Id == RevokingKeyId && p.WorksAt(Now)) is { } old ? KeyLabels.DescribeRolled(old)
+        : null;
+
     private IProjectDashboardGrain ThisProject => grains.GetGrain<IProjectDashboardGrain>(ProjectId);
 
     public ApiKeyRowView Row(ApiKeySummary key) => new(key, key.Id == RenamingKeyId, key.Id == RenamingKeyId ? RenameError : null, Now);
@@ -101,6 +121,11 @@ public sealed class SettingsModel(IGrainFactory grains, TimeProvider clock, Data
         if (OriginsKeyId is { } keyId)
         {
             Origins = await LoadOriginsAsync(keyId, test: TestedOrigin);
+        }
+
+        if (RollingKeyId is { } rolling && RollableKey(rolling) is { } key)
+        {
+            RollForm = new RollKeyForm(key, Now);
         }
 
         // Membership was checked by the grain above, before the table is read.
@@ -210,6 +235,47 @@ public sealed class SettingsModel(IGrainFactory grains, TimeProvider clock, Data
         Response.Headers.CacheControl = "no-store";
         Created = result.Created;
         OpenDialog = "create";
+        return IsHtmx ? Partial("_CreatedKey", this) : Page();
+    }
+
+    /// <summary>The roll dialog's form for one key, fetched by the page script when Roll key is clicked.</summary>
+    public async Task<IActionResult> OnGetRollAsync(Guid keyId) =>
+        await LoadAsync() && RollableKey(keyId) is { } key ? Partial("_RollKeyForm", new RollKeyForm(key, Now)) : NotFound();
+
+    public async Task<IActionResult> OnPostRollAsync(Guid keyId, string? formToken, RollGrace grace = RollGraceLabels.Default)
+    {
+        // A value that is no choice of the group (a hand-made post) is refused rather than read as the default.
+        if (!Enum.IsDefined(grace) || (ModelState.TryGetValue("grace", out var bound) && bound.Errors.Count > 0))
+        {
+            return BadRequest();
+        }
+
+        var result = await ThisProject.RollApiKey(Actor, keyId, grace, formToken);
+        if (result.Outcome == RollApiKeyOutcome.NotFound || !await LoadAsync())
+        {
+            return NotFound();
+        }
+
+        if (result.Outcome == RollApiKeyOutcome.AlreadyRolled)
+        {
+            RollAlreadyShown = true;
+            return WithStatus(IsHtmx ? Partial("_KeyAlreadyShown", this) : Page(), StatusCodes.Status409Conflict);
+        }
+
+        if (result.Outcome != RollApiKeyOutcome.Rolled)
+        {
+            if (Project.ApiKeys.FirstOrDefault(k => k.Id == keyId) is not { } key)
+            {
+                return NotFound();
+            }
+
+            RollForm = new RollKeyForm(key, Now, formToken, grace, ApiKeyMessages.RollRefused(result.Outcome));
+            return WithStatus(IsHtmx ? Partial("_RollKeyForm", RollForm) : Page(), StatusCodes.Status422UnprocessableEntity);
+        }
+
+        // The response carries the plaintext key: no cache may keep it.
+        Response.Headers.CacheControl = "no-store";
+        Rolled = result;
         return IsHtmx ? Partial("_CreatedKey", this) : Page();
     }
 
@@ -336,6 +402,9 @@ public sealed class SettingsModel(IGrainFactory grains, TimeProvider clock, Data
         var answer = test is null ? null : OriginMessages.Tested(await ThisProject.TestOrigin(Actor, keyId, test));
         return new OriginsView(origins, BaseUrl, Now, input, error, notice, test, answer);
     }
+
+    // An expired key is not rolled (the grain refuses it): its row offers no roll dialog either.
+    private ApiKeySummary? RollableKey(Guid keyId) => Project.ApiKeys.FirstOrDefault(k => k.Id == keyId && !k.IsExpiredAt(Now));
 
     private async Task<bool> LoadAsync()
     {

@@ -133,6 +133,26 @@
         openDialog(dialog, button);
     }
 
+    // The roll dialog is read from the server each time, so it knows whether an earlier old key is still working.
+    async function openRoll(button) {
+        const dialog = document.getElementById('roll-key-dialog');
+        const body = document.getElementById('roll-key-dialog-body');
+        const response = await fetch(button.dataset.rollUrl, { headers: { 'HX-Request': 'true' } });
+        if (!response.ok) {
+            window.location.reload();
+            return;
+        }
+
+        body.innerHTML = await response.text();
+        window.htmx?.process(body);
+        openDialog(dialog, button);
+    }
+
+    // The rolled key must not stay in the page once its dialog closes; the next roll fetches a fresh form.
+    function resetRollDialog(dialog) {
+        dialog.querySelector('#roll-key-dialog-body')?.replaceChildren();
+    }
+
     async function copyFrom(button) {
         const field = document.getElementById(button.dataset.copy);
         if (!field) {
@@ -175,6 +195,9 @@
             if (dialog.id === 'create-key-dialog') {
                 resetCreateDialog(dialog);
             }
+            if (dialog.id === 'roll-key-dialog') {
+                resetRollDialog(dialog);
+            }
             return;
         }
 
@@ -196,6 +219,13 @@
         if (origins) {
             event.preventDefault();
             openOrigins(origins);
+            return;
+        }
+
+        const roll = target.closest('[data-roll-url]');
+        if (roll) {
+            event.preventDefault();
+            openRoll(roll);
             return;
         }
 
@@ -244,6 +274,9 @@
         if (event.target instanceof HTMLDialogElement && event.target.id === 'create-key-dialog') {
             resetCreateDialog(event.target);
         }
+        if (event.target instanceof HTMLDialogElement && event.target.id === 'roll-key-dialog') {
+            resetRollDialog(event.target);
+        }
     }, true);
 
     // 'close' does not bubble; listen while it passes down.
@@ -255,6 +288,9 @@
 
         if (dialog.id === 'create-key-dialog') {
             resetCreateDialog(dialog);
+        }
+        if (dialog.id === 'roll-key-dialog') {
+            resetRollDialog(dialog);
         }
 
         const returnTo = lastOpener?.isConnected ? lastOpener : document.querySelector('#create-key-area button:not([disabled])');
@@ -276,7 +312,7 @@
         }
 
         const created = document.getElementById('created-api-key');
-        if (created && event.target instanceof Element && event.target.closest('#create-key-dialog')) {
+        if (created && event.target instanceof Element && event.target.closest('#create-key-dialog, #roll-key-dialog')) {
             created.focus();
             created.select();
             return;
