@@ -111,19 +111,24 @@ public sealed class KeyRollGrainTests(GrainClusterFixture cluster) : IClassFixtu
     }
 
     [Fact]
-    public async Task RollingAgainEndsTheOlderPredecessorNowAndFreesItsDirectoryEntry()
+    public async Task RollingAgainEndsTheOlderPredecessorNowAndItsHolderIsToldItWasReplaced()
     {
         var project = await NewProject();
         var first = new RevealedApiKey((await project.CreateApiKey(Owner, "Production")).Created!);
+        var beforeFirstRoll = cluster.Clock.GetUtcNow();
         var second = await project.RollApiKey(Owner, first.Summary.Id, RollGrace.In7Days);
+        var afterFirstRoll = cluster.Clock.GetUtcNow();
         var secondKey = second.NewKey!.Reveal();
+        cluster.Clock.Advance(TimeSpan.FromHours(2));
 
         var third = await project.RollApiKey(Owner, first.Summary.Id, RollGrace.In24Hours);
 
         Assert.True(third.EndedEarlierPredecessor);
-        // At most one predecessor: the first key is forgotten at once, its prefix free for any new key.
-        Assert.Equal(SecretKeyAuthenticationOutcome.UnknownKey, (await Authenticate(project, first.Key)).Outcome);
-        Assert.Null(await DirectoryOwner(first.Summary.Prefix));
+        // At most one predecessor: the first key stops at once; its tombstone still tells its holder when it was replaced.
+        var firstKeyAnswer = await Authenticate(project, first.Key);
+        Assert.Equal(SecretKeyAuthenticationOutcome.Replaced, firstKeyAnswer.Outcome);
+        Assert.InRange(firstKeyAnswer.ReplacedAt!.Value, beforeFirstRoll, afterFirstRoll);
+        Assert.Equal(first.Summary.Id, (await DirectoryOwner(first.Summary.Prefix))?.KeyId);
         Assert.Equal(SecretKeyAuthenticationOutcome.Authenticated, (await Authenticate(project, secondKey)).Outcome);
         Assert.Equal(ApiKeyMaterial.PrefixOf(secondKey), third.Summary!.Predecessor!.Prefix);
         Assert.Equal(SecretKeyAuthenticationOutcome.Authenticated, (await Authenticate(project, third.NewKey!.Reveal())).Outcome);
@@ -153,7 +158,7 @@ public sealed class KeyRollGrainTests(GrainClusterFixture cluster) : IClassFixtu
     }
 
     [Fact]
-    public async Task RevokingARolledKeyRevokesItsOldKeyTooAndFreesAllThreeDirectoryEntries()
+    public async Task RevokingARolledKeyRevokesItsOldKeyTooAndBothHoldersAreToldUntilTheEntriesFreeThemselves()
     {
         var project = await NewProject();
         var created = new RevealedApiKey((await project.CreateApiKey(Owner, "Production")).Created!);
@@ -161,12 +166,15 @@ public sealed class KeyRollGrainTests(GrainClusterFixture cluster) : IClassFixtu
 
         Assert.True(await project.RevokeApiKey(Owner, created.Summary.Id));
 
-        Assert.Equal(SecretKeyAuthenticationOutcome.UnknownKey, (await Authenticate(project, created.Key)).Outcome);
-        Assert.Equal(SecretKeyAuthenticationOutcome.UnknownKey, (await Authenticate(project, rolled.NewKey!.Reveal())).Outcome);
+        Assert.Equal(SecretKeyAuthenticationOutcome.Revoked, (await Authenticate(project, created.Key)).Outcome);
+        Assert.Equal(SecretKeyAuthenticationOutcome.Revoked, (await Authenticate(project, rolled.NewKey!.Reveal())).Outcome);
+        Assert.Empty((await project.GetSettings(Owner))!.ApiKeys);
+        Assert.NotNull(await DirectoryOwner(created.Summary.Prefix));
+
+        cluster.Clock.Advance(KeyTombstones.Kept);
         Assert.Null(await DirectoryOwner(created.Summary.Prefix));
         Assert.Null(await DirectoryOwner(rolled.Summary!.Prefix));
         Assert.Null(await cluster.Grains.GetGrain<IKeyDirectoryGrain>(KeyDirectoryKeys.ForPublishableKey(created.Summary.PublishableKey)).GetOwner());
-        Assert.Empty((await project.GetSettings(Owner))!.ApiKeys);
     }
 
     [Fact]
