@@ -12,4 +12,5 @@ public sealed record BrowserAuthentication(
     // Id(3) carried the refusal as English text; it stays unused so that, while silos of both
     // versions run side by side, each skips the other's field instead of misreading it.
     [property: Id(4)] IdentityTokenError? TokenError,
-    [property: Id(5)] DateTimeOffset? KeyExpiredAt = null);
+    [property: Id(5)] DateTimeOffset? KeyExpiredAt = null,
+    [property: Id(30)] DateTimeOffset? PublishableKeyReplacedAt = null);

@@ -21,4 +21,7 @@ public enum BrowserAuthenticationOutcome
 
     /// <summary>The publishable key's API key has passed its expiry time.</summary>
     KeyExpired,
+
+    /// <summary>The publishable key was replaced by a roll and its overlap has ended.</summary>
+    PublishableKeyReplaced = 30,
 }

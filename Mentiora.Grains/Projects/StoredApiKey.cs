@@ -43,6 +43,12 @@ public sealed class StoredApiKey
     /// <summary>When the key stops working (decided at request time, on every silo alike); null when it never expires.</summary>
     [Id(35)] public DateTimeOffset? ExpiresAt { get; set; }
 
+    /// <summary>Signing secrets replaced by rolls, oldest first; at most one still works (see <see cref="PreviousSigningSecret"/>).</summary>
+    [Id(50)] public List<PreviousSigningSecret> PreviousSigningSecrets { get; set; } = [];
+
+    /// <summary>Publishable keys replaced by rolls, oldest first, each still claimed in the key directory; at most one still works.</summary>
+    [Id(51)] public List<PreviousPublishableKey> PreviousPublishableKeys { get; set; } = [];
+
     /// <summary>Accepted traces and refusals of the key, flushed with <see cref="LastUsedAt"/>.</summary>
     [Id(10)] public Usage.KeyUsage Usage { get; set; } = new();
 }

@@ -193,6 +193,10 @@ public sealed class ApiKeyAuthenticationHandler(
                 return Refuse(ApiErrors.KeyExpired(result.KeyExpiredAt ?? DateTimeOffset.MinValue, publishable: true));
             case BrowserAuthenticationOutcome.IdentityTokenExpired:
                 return Refuse(ApiErrors.IdentityTokenExpired());
+            case BrowserAuthenticationOutcome.PublishableKeyReplaced:
+                return Refuse(ApiErrors.PublishableKeyReplaced(result.PublishableKeyReplacedAt ?? DateTimeOffset.MinValue));
+            case BrowserAuthenticationOutcome.IdentityTokenInvalid when result.TokenError is { Problem: IdentityTokenProblem.SigningSecretReplaced } replaced:
+                return Refuse(ApiErrors.IdentityTokenSignedWithReplacedSecret(replaced.ReplacedAt));
             case BrowserAuthenticationOutcome.IdentityTokenInvalid:
                 return Refuse(ApiErrors.IdentityTokenInvalid(result.TokenError));
             default:
@@ -239,6 +243,7 @@ public sealed class ApiKeyAuthenticationHandler(
         BrowserAuthenticationOutcome.IdentityTokenExpired => KeyRefusalReason.IdentityTokenExpired,
         BrowserAuthenticationOutcome.IdentityTokenInvalid => KeyRefusalReason.IdentityTokenInvalid,
         BrowserAuthenticationOutcome.KeyExpired => KeyRefusalReason.KeyExpired,
+        BrowserAuthenticationOutcome.PublishableKeyReplaced => KeyRefusalReason.InvalidApiKey,
         _ => null,
     };
 
