@@ -96,7 +96,10 @@ public sealed partial class DashboardClient
     {
         if (DashboardHtml.CreatedKey(html) is not { } key)
         {
-            return [];
+            // The other answer that shows a secret once: the Allowed origins dialog after a roll of the signing secret.
+            return DashboardHtml.RolledSigningSecret(html) is { Length: > 0 } rolled
+                ? [IssuedSecrets.Record(rolled, SecretKind.SigningSecret, $"the roll answer of {where}")]
+                : [];
         }
 
         // Every creation dialog shows both; a secret not recorded here would go unwatched for the rest of the run.

@@ -38,6 +38,11 @@ public sealed class IssuedSecretsRecorder : IIncomingGrainCallFilter
                 IssuedSecrets.Record(created.Key.Reveal(), SecretKind.ApiKey, issuedBy);
                 IssuedSecrets.Record(created.SigningSecret.Reveal(), SecretKind.SigningSecret, issuedBy);
             }
+
+            if (context.Result is SigningSecretRoll { SigningSecret: { } rolled })
+            {
+                IssuedSecrets.Record(rolled.Reveal(), SecretKind.SigningSecret, issuedBy);
+            }
         }
     }
 
