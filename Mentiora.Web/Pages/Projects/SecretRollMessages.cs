@@ -23,12 +23,12 @@ public static class SecretRollMessages
     };
 
     /// <summary>Said after the signing secret was rolled.</summary>
-    public static string SigningSecretRolled(DateTimeOffset? previousStopsWorkingAt, DateTimeOffset now) =>
-        $"The signing secret was rolled. {Previous("signing secret", previousStopsWorkingAt, now)}";
+    public static string SigningSecretRolled(RollGrace grace, DateTimeOffset? previousStopsWorkingAt) =>
+        $"The signing secret was rolled. {Previous("signing secret", grace, previousStopsWorkingAt)}";
 
     /// <summary>Said after the publishable key was rolled.</summary>
-    public static string PublishableKeyRolled(DateTimeOffset? previousStopsWorkingAt, DateTimeOffset now) =>
-        $"The publishable key was rolled. {Previous("publishable key", previousStopsWorkingAt, now)}";
+    public static string PublishableKeyRolled(RollGrace grace, DateTimeOffset? previousStopsWorkingAt) =>
+        $"The publishable key was rolled. {Previous("publishable key", grace, previousStopsWorkingAt)}";
 
     /// <summary>Said when a roll form that showed its new signing secret is sent again (a reload, a double click).</summary>
     public const string SigningSecretAlreadyShown =
@@ -40,8 +40,9 @@ public static class SecretRollMessages
             ? grace == RollGrace.Now ? "old one stopped working at once" : $"old one stops working {Choice(grace).ToLowerInvariant()}"
             : "grace unknown";
 
-    private static string Previous(string what, DateTimeOffset? stopsAt, DateTimeOffset now) =>
-        stopsAt is { } at && at > now
+    // Said from the choice, not by comparing clocks: the grain decided the moment, a little after this page began.
+    private static string Previous(string what, RollGrace grace, DateTimeOffset? stopsAt) =>
+        grace != RollGrace.Now && stopsAt is { } at
             ? $"The previous {what} works until {RelativeTime.Exact(at)}."
             : $"The previous {what} stopped working.";
 }

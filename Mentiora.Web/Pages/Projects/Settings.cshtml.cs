@@ -209,7 +209,7 @@ public sealed class SettingsModel(IGrainFactory grains, TimeProvider clock, Data
         Origins = Origins is null ? null : Origins with
         {
             NewSigningSecret = roll.SigningSecret,
-            RollNotice = SecretRollMessages.SigningSecretRolled(roll.PreviousStopsWorkingAt, Now),
+            RollNotice = SecretRollMessages.SigningSecretRolled(chosen, roll.PreviousStopsWorkingAt),
         };
         if (Origins is null || (!IsHtmx && !await LoadAsync()))
         {
@@ -240,7 +240,7 @@ public sealed class SettingsModel(IGrainFactory grains, TimeProvider clock, Data
 
         OriginsKeyId = keyId;
         Origins = await LoadOriginsAsync(keyId);
-        Origins = Origins is null ? null : Origins with { RollNotice = SecretRollMessages.PublishableKeyRolled(roll.PreviousStopsWorkingAt, Now) };
+        Origins = Origins is null ? null : Origins with { RollNotice = SecretRollMessages.PublishableKeyRolled(chosen, roll.PreviousStopsWorkingAt) };
         return Origins is null || !await LoadAsync() ? NotFound() : Partial("_RolledPublishableKey", this);
     }
 
