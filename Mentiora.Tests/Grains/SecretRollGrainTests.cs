@@ -4,6 +4,7 @@ using Mentiora.Grains.Keys;
 using Mentiora.Grains.Projects;
 using Mentiora.Grains.Secrets;
 using Mentiora.Tests.Infrastructure;
+using Orleans.Core.Internal;
 
 namespace Mentiora.Tests.Grains;
 
@@ -167,6 +168,21 @@ public sealed class SecretRollGrainTests(GrainClusterFixture cluster) : IClassFi
 
         var entries = cluster.ActivityLog.Of(project.GetPrimaryKey()).Where(e => e.Kind == ActivityKind.PublishableKeyRolled).Select(e => e.Details);
         Assert.Equal(["In24Hours", "Now"], entries.Order());
+    }
+
+    [Fact]
+    public async Task ARolledOutSecretAndPublishableKeyKeepWorkingAfterTheGrainIsReadBackFromStorage()
+    {
+        var (project, api, key) = await BrowserKeyAsync();
+        var newSecret = (await project.RollSigningSecret(Owner, key.Summary.Id, RollGrace.In7Days, null)).SigningSecret!.Reveal();
+        var newKey = (await project.RollPublishableKey(Owner, key.Summary.Id, RollGrace.In7Days)).PublishableKey!;
+        await project.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+
+        var origins = (await project.GetKeyOrigins(Owner, key.Summary.Id))!;
+        Assert.Equal((newKey, key.Summary.PublishableKey), (origins.Key.PublishableKey, origins.PreviousPublishableKey));
+        Assert.NotNull(origins.PreviousSigningSecretWorksUntil);
+        Assert.Equal(BrowserAuthenticationOutcome.Authenticated, (await SendAsync(api, key.Summary.PublishableKey, TokenSignedWith(key.SigningSecret))).Outcome);
+        Assert.Equal(BrowserAuthenticationOutcome.Authenticated, (await SendAsync(api, newKey, TokenSignedWith(newSecret))).Outcome);
     }
 
     [Fact]
