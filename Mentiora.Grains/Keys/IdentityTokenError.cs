@@ -4,4 +4,5 @@ namespace Mentiora.Grains.Keys;
 [GenerateSerializer, Immutable, Alias("Mentiora.IdentityTokenError")]
 public sealed record IdentityTokenError(
     [property: Id(0)] IdentityTokenProblem Problem,
-    [property: Id(1)] string? Claim = null);
+    [property: Id(1)] string? Claim = null,
+    [property: Id(30)] DateTimeOffset? ReplacedAt = null);

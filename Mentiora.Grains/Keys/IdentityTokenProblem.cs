@@ -48,4 +48,7 @@ public enum IdentityTokenProblem
 
     /// <summary>The key requires an identity token and the request sent none.</summary>
     Required,
+
+    /// <summary>Signed with a signing secret that a roll replaced and whose overlap has ended; <see cref="IdentityTokenError.ReplacedAt"/> says when it was replaced.</summary>
+    SigningSecretReplaced = 30,
 }

@@ -13,4 +13,5 @@ public sealed record BrowserAuthentication(
     // versions run side by side, each skips the other's field instead of misreading it.
     [property: Id(4)] IdentityTokenError? TokenError,
     [property: Id(5)] DateTimeOffset? KeyExpiredAt = null,
-    [property: Id(40)] DateTimeOffset? KeyRevokedAt = null);
+    [property: Id(40)] DateTimeOffset? KeyRevokedAt = null,
+    [property: Id(30)] DateTimeOffset? PublishableKeyReplacedAt = null);

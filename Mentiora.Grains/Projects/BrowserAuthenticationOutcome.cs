@@ -24,4 +24,6 @@ public enum BrowserAuthenticationOutcome
 
     /// <summary>The publishable key belonged to an API key revoked lately (its tombstone is kept).</summary>
     KeyRevoked = 40,
+    /// <summary>The publishable key was replaced by a roll and its overlap has ended.</summary>
+    PublishableKeyReplaced = 30,
 }

@@ -76,4 +76,19 @@ public interface IProjectDashboardGrain : IGrainWithGuidKey
     /// </summary>
     [Alias("RollApiKey")]
     Task<RollApiKeyResult> RollApiKey(string actor, Guid keyId, RollGrace grace, string? formToken = null);
+
+    /// <summary>
+    /// Gives the key a new signing secret, returned this once; tokens signed with the old one keep
+    /// verifying until the chosen grace ends. Rolling again ends an older secret still in its overlap
+    /// now. With the token of a one-time form (<see cref="OneTimeForms"/>), a form sent again rolls nothing.
+    /// </summary>
+    [Alias("RollSigningSecret")]
+    Task<SigningSecretRoll> RollSigningSecret(string actor, Guid keyId, RollGrace grace, string? formToken);
+
+    /// <summary>
+    /// Gives the key a new publishable key; the old one keeps working (from the allowed origins)
+    /// until the chosen grace ends. Rolling again ends an older one still in its overlap now.
+    /// </summary>
+    [Alias("RollPublishableKey")]
+    Task<PublishableKeyRoll> RollPublishableKey(string actor, Guid keyId, RollGrace grace);
 }

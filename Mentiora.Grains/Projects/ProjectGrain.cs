@@ -39,6 +39,8 @@ public sealed class ProjectGrain(
 
     // Unprotected signing keys, kept only in memory: unprotecting on every browser request would cost more than the check.
     private readonly Dictionary<Guid, byte[]> _signingKeys = [];
+    // The same for rolled-out signing secrets, by their protected form, which is unique to each.
+    private readonly Dictionary<string, byte[]> _previousSigningKeys = new(StringComparer.Ordinal);
     private IGrainTimer? _lastUsedFlush;
     // Retries moving pending activity entries into the log while the database refuses them.
     private IGrainTimer? _activityRetry;
@@ -328,7 +330,11 @@ public sealed class ProjectGrain(
         var blocked = BlockedOriginLog.Recent(stored.BlockedOrigins, clock.GetUtcNow())
             .Where(b => !IsAccepted(stored.AllowedOrigins, b.Origin))
             .ToArray();
-        return Task.FromResult<KeyOrigins?>(new KeyOrigins(Summarize(stored), stored.ReportOnly, blocked, stored.RequireIdentityToken));
+        var now = clock.GetUtcNow();
+        var previousSecret = stored.PreviousSigningSecrets.LastOrDefault(p => now < p.StopsWorkingAt);
+        var previousKey = stored.PreviousPublishableKeys.LastOrDefault(p => now < p.StopsWorkingAt);
+        return Task.FromResult<KeyOrigins?>(new KeyOrigins(Summarize(stored), stored.ReportOnly, blocked, stored.RequireIdentityToken,
+            previousSecret?.StopsWorkingAt, previousKey?.PublishableKey, previousKey?.StopsWorkingAt));
     }
 
     public async Task<OriginChangeOutcome> SetReportOnly(string actor, Guid keyId, bool reportOnly)
@@ -407,13 +413,25 @@ public sealed class ProjectGrain(
         var stored = Keys.Find(k => k.PublishableKey == publishableKey);
         if (stored is null)
         {
-            // Only a publishable key that was one of this project's (its hash matches) learns when it was revoked.
-            return KeyTombstones.FindPublishableKey(project.State.Tombstones, publishableKey, clock.GetUtcNow()) switch
+            // Looked for only when no current key matched, so the pages already updated pay nothing.
+            var (rolledFrom, previous) = FindPreviousPublishableKey(publishableKey);
+            if (rolledFrom is null || previous is null)
             {
-                { Reason: KeyTombstoneReason.Expired } expired => new BrowserAuthentication(BrowserAuthenticationOutcome.KeyExpired, null, null, null, expired.At),
-                { } revoked => new BrowserAuthentication(BrowserAuthenticationOutcome.KeyRevoked, null, null, null, null, revoked.At),
-                null => Refuse(BrowserAuthenticationOutcome.UnknownKey, null),
-            };
+                // Only a publishable key that was one of this project's (its hash matches) learns when it was revoked.
+                return KeyTombstones.FindPublishableKey(project.State.Tombstones, publishableKey, clock.GetUtcNow()) switch
+                {
+                    { Reason: KeyTombstoneReason.Expired } expired => new BrowserAuthentication(BrowserAuthenticationOutcome.KeyExpired, null, null, null, expired.At),
+                    { } revoked => new BrowserAuthentication(BrowserAuthenticationOutcome.KeyRevoked, null, null, null, null, revoked.At),
+                    null => Refuse(BrowserAuthenticationOutcome.UnknownKey, null),
+                };
+            }
+
+            if (clock.GetUtcNow() >= previous.StopsWorkingAt)
+            {
+                return new BrowserAuthentication(BrowserAuthenticationOutcome.PublishableKeyReplaced, null, null, null, PublishableKeyReplacedAt: previous.RolledAt);
+            }
+
+            stored = rolledFrom;
         }
 
         // Before the origin: an expired key is the answer whatever page sent it.
@@ -437,6 +455,11 @@ public sealed class ProjectGrain(
         if (identityToken is not null)
         {
             var verification = IdentityTokens.Verify(identityToken.Reveal(), SigningKey(stored), clock.GetUtcNow());
+            if (verification.Error?.Problem == IdentityTokenProblem.SignatureMismatch && stored.PreviousSigningSecrets.Count > 0)
+            {
+                verification = VerifyWithPreviousSecrets(stored, identityToken.Reveal()) ?? verification;
+            }
+
             switch (verification.Check)
             {
                 case IdentityTokenCheck.Expired:
@@ -576,6 +599,111 @@ public sealed class ProjectGrain(
         return Task.FromResult<KeyUsageSummary?>(new KeyUsageSummary(
             stored.Id, stored.Name, stored.Prefix, days, monthTotal, refusals,
             usage.RecentRefusals.AsEnumerable().Reverse().ToArray(), usage.LastSeenAt, usage.LastSeen));
+    }
+
+    public async Task<SigningSecretRoll> RollSigningSecret(string actor, Guid keyId, RollGrace grace, string? formToken)
+    {
+        var stored = IsMember(actor) ? Keys.Find(k => k.Id == keyId) : null;
+        if (stored is null || !Enum.IsDefined(grace))
+        {
+            return new SigningSecretRoll(SecretRollOutcome.NotFound, null, null);
+        }
+
+        // Checked first: the form's first answer showed the secret, and a second roll would lock out the first one's servers.
+        var oneTime = OneTimeForms.IsWellFormed(formToken) ? formToken : null;
+        if (oneTime is not null && OneTimeForms.WasUsed(project.State.UsedFormTokens, oneTime))
+        {
+            return new SigningSecretRoll(SecretRollOutcome.AlreadyRolled, null, null);
+        }
+
+        var now = clock.GetUtcNow();
+        var previousSecrets = stored.PreviousSigningSecrets.ToList();
+        var previousProtected = stored.ProtectedSigningSecret;
+        var endedEarly = previousSecrets.Where(p => p.StopsWorkingAt > now).Select(p => (p, p.StopsWorkingAt)).ToList();
+        var signingSecret = ApiKeyMaterial.NewSigningSecret();
+        var replaced = new PreviousSigningSecret
+        {
+            ProtectedSigningSecret = previousProtected,
+            RolledAt = now,
+            StopsWorkingAt = RolledCredentials.StopsWorkingAt(now, grace),
+        };
+        stored.PreviousSigningSecrets = Retire(previousSecrets, p => p.StopsWorkingAt, (p, at) => p.StopsWorkingAt = at, now);
+        stored.PreviousSigningSecrets.Add(replaced);
+        stored.ProtectedSigningSecret = _signingSecrets.Protect(signingSecret);
+        _signingKeys.Remove(stored.Id);
+        var usedToken = oneTime is null ? null : OneTimeForms.Remember(project.State.UsedFormTokens, oneTime, now);
+        await SaveWithEntry(Note(actor, ActivityKind.SigningSecretRolled, stored, grace.ToString()), () =>
+        {
+            foreach (var (p, at) in endedEarly)
+            {
+                p.StopsWorkingAt = at;
+            }
+
+            stored.PreviousSigningSecrets = previousSecrets;
+            stored.ProtectedSigningSecret = previousProtected;
+            _signingKeys.Remove(stored.Id);
+            if (usedToken is not null)
+            {
+                project.State.UsedFormTokens.Remove(usedToken);
+            }
+        });
+        return new SigningSecretRoll(SecretRollOutcome.Rolled, new SecretText(signingSecret), replaced.StopsWorkingAt);
+    }
+
+    public async Task<PublishableKeyRoll> RollPublishableKey(string actor, Guid keyId, RollGrace grace)
+    {
+        var stored = IsMember(actor) ? Keys.Find(k => k.Id == keyId) : null;
+        if (stored is null || !Enum.IsDefined(grace))
+        {
+            return new PublishableKeyRoll(SecretRollOutcome.NotFound, null, null);
+        }
+
+        var owner = new KeyOwner(this.GetPrimaryKey(), stored.Id);
+
+        // Claimed before saving, like a created key's: a crash in between leaves a claim that points at no publishable key of this key.
+        var publishableKey = await ClaimUnique(owner, ApiKeyMaterial.NewPublishableKey, KeyDirectoryKeys.ForPublishableKey);
+        var now = clock.GetUtcNow();
+        var previousKeys = stored.PreviousPublishableKeys.ToList();
+        var previousPublishableKey = stored.PublishableKey;
+        var endedEarly = previousKeys.Where(p => p.StopsWorkingAt > now).Select(p => (p, p.StopsWorkingAt)).ToList();
+        var replaced = new PreviousPublishableKey
+        {
+            PublishableKey = previousPublishableKey,
+            RolledAt = now,
+            StopsWorkingAt = RolledCredentials.StopsWorkingAt(now, grace),
+        };
+        var kept = Retire(previousKeys, p => p.StopsWorkingAt, (p, at) => p.StopsWorkingAt = at, now);
+        var dropped = previousKeys.Except(kept).ToList();
+        stored.PreviousPublishableKeys = kept;
+        stored.PreviousPublishableKeys.Add(replaced);
+        stored.PublishableKey = publishableKey;
+        try
+        {
+            await SaveWithEntry(Note(actor, ActivityKind.PublishableKeyRolled, stored, grace.ToString()), () =>
+            {
+                foreach (var (p, at) in endedEarly)
+                {
+                    p.StopsWorkingAt = at;
+                }
+
+                stored.PreviousPublishableKeys = previousKeys;
+                stored.PublishableKey = previousPublishableKey;
+            });
+        }
+        catch
+        {
+            await GrainFactory.GetGrain<IKeyDirectoryGrain>(KeyDirectoryKeys.ForPublishableKey(publishableKey)).Release(owner);
+            throw;
+        }
+
+        // Forgotten only once storage no longer has them, so no stored record points at a released entry.
+        foreach (var gone in dropped)
+        {
+            await AfterStoredChange("release the directory entry of a rolled-out publishable key",
+                () => GrainFactory.GetGrain<IKeyDirectoryGrain>(KeyDirectoryKeys.ForPublishableKey(gone.PublishableKey)).Release(owner));
+        }
+
+        return new PublishableKeyRoll(SecretRollOutcome.Rolled, publishableKey, replaced.StopsWorkingAt);
     }
 
     public async Task<RollApiKeyResult> RollApiKey(string actor, Guid keyId, RollGrace grace, string? formToken = null)
@@ -857,6 +985,11 @@ public sealed class ProjectGrain(
             // Claimed by the same owner when the old key was created: the key keeps its id through a roll.
             await GrainFactory.GetGrain<IKeyDirectoryGrain>(KeyDirectoryKeys.ForSecretKeyPrefix(predecessor.Prefix)).Retire(owner, until);
         }
+
+        foreach (var previous in stored.PreviousPublishableKeys)
+        {
+            await GrainFactory.GetGrain<IKeyDirectoryGrain>(KeyDirectoryKeys.ForPublishableKey(previous.PublishableKey)).Retire(owner, until);
+        }
     }
 
     // Each key that expired gets one entry, written the first time the grain notices (a request with
@@ -925,6 +1058,11 @@ public sealed class ProjectGrain(
         {
             // Claimed by the same owner when the old key was created: the key keeps its id through a roll.
             await GrainFactory.GetGrain<IKeyDirectoryGrain>(KeyDirectoryKeys.ForSecretKeyPrefix(predecessor.Prefix)).Release(owner);
+        }
+
+        foreach (var previous in stored.PreviousPublishableKeys)
+        {
+            await GrainFactory.GetGrain<IKeyDirectoryGrain>(KeyDirectoryKeys.ForPublishableKey(previous.PublishableKey)).Release(owner);
         }
     }
 
@@ -1068,6 +1206,75 @@ public sealed class ProjectGrain(
         RollGrace.In7Days => TimeSpan.FromDays(7),
         _ => throw new ArgumentOutOfRangeException(nameof(grace), grace, null),
     };
+
+    // A roll ends the older credential still in its overlap now (a key has at most one working
+    // predecessor), and forgets those past their remembered time or beyond the most kept.
+    private static List<T> Retire<T>(List<T> previous, Func<T, DateTimeOffset> stopsAt, Action<T, DateTimeOffset> end, DateTimeOffset now)
+    {
+        foreach (var p in previous.Where(p => stopsAt(p) > now))
+        {
+            end(p, now);
+        }
+
+        var kept = previous.Where(p => RolledCredentials.IsRemembered(stopsAt(p), now)).ToList();
+        return kept.Count < RolledCredentials.MaxKept ? kept : kept.Skip(kept.Count - RolledCredentials.MaxKept + 1).ToList();
+    }
+
+    private (StoredApiKey? Key, PreviousPublishableKey? Previous) FindPreviousPublishableKey(string publishableKey)
+    {
+        var now = clock.GetUtcNow();
+        foreach (var key in Keys)
+        {
+            foreach (var previous in key.PreviousPublishableKeys)
+            {
+                // Past its remembered time it is nobody's key any more, even before a roll forgets it.
+                if (previous.PublishableKey == publishableKey && RolledCredentials.IsRemembered(previous.StopsWorkingAt, now))
+                {
+                    return (key, previous);
+                }
+            }
+        }
+
+        return (null, null);
+    }
+
+    // Tried only when the current secret did not sign the token: in its overlap a replaced secret
+    // verifies as the current one does; after it, the token learns when its secret was replaced.
+    private IdentityTokenVerification? VerifyWithPreviousSecrets(StoredApiKey stored, string token)
+    {
+        var now = clock.GetUtcNow();
+        for (var i = stored.PreviousSigningSecrets.Count - 1; i >= 0; i--)
+        {
+            var previous = stored.PreviousSigningSecrets[i];
+            if (!RolledCredentials.IsRemembered(previous.StopsWorkingAt, now))
+            {
+                continue;
+            }
+
+            var verification = IdentityTokens.Verify(token, PreviousSigningKey(previous), now);
+            if (verification.Error?.Problem == IdentityTokenProblem.SignatureMismatch)
+            {
+                continue;
+            }
+
+            return now < previous.StopsWorkingAt
+                ? verification
+                : IdentityTokenVerification.Invalid(new IdentityTokenError(IdentityTokenProblem.SigningSecretReplaced, ReplacedAt: previous.RolledAt));
+        }
+
+        return null;
+    }
+
+    private byte[] PreviousSigningKey(PreviousSigningSecret previous)
+    {
+        if (!_previousSigningKeys.TryGetValue(previous.ProtectedSigningSecret, out var key))
+        {
+            key = IdentityTokens.SigningKey(_signingSecrets.Unprotect(previous.ProtectedSigningSecret));
+            _previousSigningKeys[previous.ProtectedSigningSecret] = key;
+        }
+
+        return key;
+    }
 
     private bool IsMember(string actor) => Exists && project.State.Members.Contains(actor);
 

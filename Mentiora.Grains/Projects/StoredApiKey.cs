@@ -47,6 +47,11 @@ public sealed class StoredApiKey
     [Id(60)] public bool ExpiryLogged { get; set; }
     /// <summary>The key this one replaced when it was rolled, kept (hash only) until it has been ended for <see cref="ProjectGrain.PredecessorKeptFor"/>; null when never rolled.</summary>
     [Id(40)] public KeyPredecessor? Predecessor { get; set; }
+    /// <summary>Signing secrets replaced by rolls, oldest first; at most one still works (see <see cref="PreviousSigningSecret"/>).</summary>
+    [Id(50)] public List<PreviousSigningSecret> PreviousSigningSecrets { get; set; } = [];
+
+    /// <summary>Publishable keys replaced by rolls, oldest first, each still claimed in the key directory; at most one still works.</summary>
+    [Id(51)] public List<PreviousPublishableKey> PreviousPublishableKeys { get; set; } = [];
 
     /// <summary>Accepted traces and refusals of the key, flushed with <see cref="LastUsedAt"/>.</summary>
     [Id(10)] public Usage.KeyUsage Usage { get; set; } = new();

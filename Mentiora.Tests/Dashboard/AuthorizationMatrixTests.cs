@@ -29,6 +29,8 @@ public sealed partial class AuthorizationMatrixTests(EmbeddedDashboardAppFixture
         ("settings", "POST", "RemoveOrigin", key => new() { ["keyId"] = key.ToString(), ["origin"] = "https://app.example.com" }),
         ("settings", "POST", "ReportOnly", key => new() { ["keyId"] = key.ToString(), ["reportOnly"] = "true" }),
         ("settings", "POST", "RequireIdentityToken", key => new() { ["keyId"] = key.ToString(), ["requireIdentityToken"] = "true" }),
+        ("settings", "POST", "RollSigningSecret", key => new() { ["keyId"] = key.ToString(), ["grace"] = "Now", ["formToken"] = "AAAAAAAAAAAAAAAAAAAAAA" }),
+        ("settings", "POST", "RollPublishableKey", key => new() { ["keyId"] = key.ToString(), ["grace"] = "Now" }),
         ("settings", "POST", "AddMember", _ => new() { ["email"] = "intruder@example.com" }),
         ("settings", "POST", "RemoveMember", _ => new() { ["member"] = "someone@example.com" }),
         ("traces", "GET", null, _ => []),

@@ -114,7 +114,10 @@ public sealed partial class DashboardClient
     {
         if (DashboardHtml.CreatedKey(html) is not { } key)
         {
-            return [];
+            // The other answer that shows a secret once: the Allowed origins dialog after a roll of the signing secret.
+            return DashboardHtml.RolledSigningSecret(html) is { Length: > 0 } rolled
+                ? [IssuedSecrets.Record(rolled, SecretKind.SigningSecret, $"the roll answer of {where}")]
+                : [];
         }
 
         // A roll's answer shows the new key alone: the key keeps its signing secret, which is not shown again.

@@ -18,6 +18,9 @@ public static class DashboardHtml
     /// <summary>The signing secret the creation dialog shows once beside the key, or null.</summary>
     public static string? CreatedSigningSecret(string html) => InputValue(html, "created-signing-secret");
 
+    /// <summary>The new signing secret the Allowed origins dialog shows once after a roll, or null.</summary>
+    public static string? RolledSigningSecret(string html) => InputValue(html, "rolled-signing-secret");
+
     /// <summary>The account id the Account page shows; fails when the page shows none.</summary>
     public static string AccountId(string html) =>
         Parse(html).GetElementById("account-id")?.GetAttribute("value") ?? throw new Xunit.Sdk.XunitException("the Account page shows no account id");

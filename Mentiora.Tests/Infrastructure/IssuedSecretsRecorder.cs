@@ -40,9 +40,14 @@ public sealed class IssuedSecretsRecorder : IIncomingGrainCallFilter
             }
 
             // A roll hands out a new key only: the signing secret it keeps was recorded when the key was created.
-            if (context.Result is RollApiKeyResult { NewKey: { } rolled })
+            if (context.Result is RollApiKeyResult { NewKey: { } rolledKey })
             {
-                IssuedSecrets.Record(rolled.Reveal(), SecretKind.ApiKey, issuedBy);
+                IssuedSecrets.Record(rolledKey.Reveal(), SecretKind.ApiKey, issuedBy);
+            }
+
+            if (context.Result is SigningSecretRoll { SigningSecret: { } rolledSecret })
+            {
+                IssuedSecrets.Record(rolledSecret.Reveal(), SecretKind.SigningSecret, issuedBy);
             }
         }
     }

@@ -41,6 +41,28 @@ public sealed class BrowserModeHelpTests(EmbeddedIngestionAppFixture fixture) : 
     }
 
     [Fact]
+    public async Task TheHelpSaysHowToRollWithAnOverlapLongerThanATokenLivesUsingTheDialogsOwnButtons()
+    {
+        var dashboard = new DashboardClient(fixture.App);
+        var email = DashboardClient.NewEmail();
+        var projectId = await dashboard.SignUpAsync(email);
+        var created = (await fixture.App.Grains.GetGrain<IProjectDashboardGrain>(projectId).CreateApiKey(email, "Website")).Created!;
+        var dialog = new HtmlParser().ParseDocument(await dashboard.GetPageAsync($"/projects/{projectId}/settings?origins={created.Summary.Id}"));
+        var help = string.Join(' ', dialog.QuerySelector("details.browser-setup")!.TextContent.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        var buttons = dialog.QuerySelectorAll("#origins-dialog-body button[type='submit']").Select(b => b.TextContent.Trim()).ToList();
+
+        Assert.Contains("Rolling without signing anyone out", help);
+        // The overlap it advises covers the longest token the API accepts.
+        Assert.Equal(3600, Mentiora.Grains.Keys.IdentityTokens.MaxLifetimeSeconds);
+        Assert.Contains("with an overlap longer than your tokens' lifetime (tokens live at most one hour, so In 1 hour or more), then deploy the new secret to your server", help);
+        Assert.Contains("Tokens minted before keep verifying until the overlap ends", help);
+        Assert.Contains("deploy your page with the new key within the overlap", help);
+        Assert.Contains("Roll signing secret", buttons);
+        Assert.Contains("Roll publishable key", buttons);
+        Assert.Contains("In 1 hour", dialog.QuerySelectorAll("form[action*='RollSigningSecret'] label.radio-field").Select(l => l.TextContent.Trim()));
+    }
+
+    [Fact]
     public async Task TheHelpImportsTheModuleFromAUrlOfThisServerThatServesIt()
     {
         var (snippets, publishableKey, dashboard) = await OpenHelpAsync(fixture.App);

@@ -36,6 +36,14 @@ public static class ApiErrors
     public static ApiError IdentityTokenInvalid(IdentityTokenError? error) => new(StatusCodes.Status401Unauthorized, "identity_token_invalid",
         $"The identity token was refused{(error is null ? string.Empty : $": {IdentityTokenMessages.Describe(error)}")}. Sign it on your server with this API key's signing secret (HS256, claims sub, iat and exp at most one hour apart).");
 
+    /// <summary>For an identity token signed with a signing secret a roll replaced, after its overlap: says since when, never whose key it was.</summary>
+    public static ApiError IdentityTokenSignedWithReplacedSecret(DateTimeOffset? replacedAt) => new(StatusCodes.Status401Unauthorized, "identity_token_invalid",
+        IdentityTokenMessages.SignedWithReplacedSecret(replacedAt));
+
+    /// <summary>For a publishable key a roll replaced, after its overlap: says since when, never whose key it was.</summary>
+    public static ApiError PublishableKeyReplaced(DateTimeOffset replacedAt) => InvalidApiKey(
+        $"This publishable key was replaced by a rolled key on {replacedAt.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}; use the new publishable key from Settings → API Keys → Allowed origins.");
+
     public static ApiError InvalidRequest(string message, IReadOnlyDictionary<string, string>? details = null) =>
         new(StatusCodes.Status400BadRequest, "invalid_request", message, details);
 

@@ -209,6 +209,10 @@ public sealed class ApiKeyAuthenticationHandler(
                 return Refuse(ApiErrors.KeyRevoked(result.KeyRevokedAt ?? DateTimeOffset.MinValue, publishable: true));
             case BrowserAuthenticationOutcome.IdentityTokenExpired:
                 return Refuse(ApiErrors.IdentityTokenExpired());
+            case BrowserAuthenticationOutcome.PublishableKeyReplaced:
+                return Refuse(ApiErrors.PublishableKeyReplaced(result.PublishableKeyReplacedAt ?? DateTimeOffset.MinValue));
+            case BrowserAuthenticationOutcome.IdentityTokenInvalid when result.TokenError is { Problem: IdentityTokenProblem.SigningSecretReplaced } replaced:
+                return Refuse(ApiErrors.IdentityTokenSignedWithReplacedSecret(replaced.ReplacedAt));
             case BrowserAuthenticationOutcome.IdentityTokenInvalid:
                 return Refuse(ApiErrors.IdentityTokenInvalid(result.TokenError));
             default:
@@ -255,6 +259,7 @@ public sealed class ApiKeyAuthenticationHandler(
         BrowserAuthenticationOutcome.IdentityTokenExpired => KeyRefusalReason.IdentityTokenExpired,
         BrowserAuthenticationOutcome.IdentityTokenInvalid => KeyRefusalReason.IdentityTokenInvalid,
         BrowserAuthenticationOutcome.KeyExpired => KeyRefusalReason.KeyExpired,
+        BrowserAuthenticationOutcome.PublishableKeyReplaced => KeyRefusalReason.InvalidApiKey,
         _ => null,
     };
 

@@ -40,7 +40,16 @@ public static class IdentityTokenMessages
             IdentityTokenProblem.LifetimeTooLong => $"the lifetime is longer than {IdentityTokens.MaxLifetimeSeconds} seconds",
             IdentityTokenProblem.IssuedInFuture => "iat is in the future",
             IdentityTokenProblem.Required => $"this publishable key requires an identity token, and none was sent in {ApiKeyAuthenticationHandler.IdentityTokenHeader}",
+            IdentityTokenProblem.SigningSecretReplaced => $"it was signed with a signing secret that was replaced on {Day(error.ReplacedAt)}",
             _ => throw new ArgumentOutOfRangeException(nameof(error), error.Problem, null),
         };
     }
+
+    /// <summary>The whole refusal of a token signed with a rolled-out signing secret: when it was replaced and what to sign with now.</summary>
+    public static string SignedWithReplacedSecret(DateTimeOffset? replacedAt) =>
+        $"The identity token was signed with a signing secret that was replaced on {Day(replacedAt)}. Sign identity tokens with the current signing secret (Settings → API Keys → Allowed origins).";
+
+    // The day only, in UTC: when it happened is the customer's clue, the exact time is nobody's business.
+    private static string Day(DateTimeOffset? at) =>
+        (at ?? DateTimeOffset.MinValue).UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -21,8 +21,8 @@ public static class ActivityMessages
             ? $"rolled key {Key(entry)}, old key stops working {grace}"
             : $"rolled key {Key(entry)}",
         ActivityKind.KeyExpired => $"key {Key(entry)} expired",
-        ActivityKind.SigningSecretRolled => $"rolled the signing secret of key {Key(entry)}",
-        ActivityKind.PublishableKeyRolled => $"rolled the publishable key of key {Key(entry)}",
+        ActivityKind.SigningSecretRolled => $"rolled the signing secret of key {Key(entry)} ({SecretRollMessages.Grace(entry.Details)})",
+        ActivityKind.PublishableKeyRolled => $"rolled the publishable key of key {Key(entry)} ({SecretRollMessages.Grace(entry.Details)})",
         _ => "changed the project",
     };
 

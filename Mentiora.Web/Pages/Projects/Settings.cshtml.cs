@@ -200,6 +200,75 @@ public sealed class SettingsModel(IGrainFactory grains, TimeProvider clock, Data
         return await OriginsResultAsync(keyId, change, null, added: false);
     }
 
+    /// <summary>
+    /// Rolls the key's signing secret and answers with the dialog showing the new secret once (a page,
+    /// not a redirect, without JavaScript: like a create, the answer is the only place it appears).
+    /// </summary>
+    public async Task<IActionResult> OnPostRollSigningSecretAsync(Guid keyId, string? formToken, RollGrace? grace)
+    {
+        // No choice, or one the radio group does not offer (a hand-made post), rolls nothing.
+        if (grace is not { } chosen || !Enum.IsDefined(chosen))
+        {
+            return BadRequest();
+        }
+
+        var roll = await ThisProject.RollSigningSecret(Actor, keyId, chosen, formToken);
+        if (roll.Outcome == SecretRollOutcome.NotFound)
+        {
+            return NotFound();
+        }
+
+        OriginsKeyId = keyId;
+        if (roll.Outcome == SecretRollOutcome.AlreadyRolled)
+        {
+            Origins = await LoadOriginsAsync(keyId);
+            Origins = Origins is null ? null : Origins with { RollError = SecretRollMessages.SigningSecretAlreadyShown };
+            return Origins is null || (!IsHtmx && !await LoadAsync())
+                ? NotFound()
+                : WithStatus(IsHtmx ? Partial("_OriginsDialog", Origins) : Page(), StatusCodes.Status409Conflict);
+        }
+
+        // The response carries the new secret: no cache may keep it.
+        Response.Headers.CacheControl = "no-store";
+        Origins = await LoadOriginsAsync(keyId);
+        Origins = Origins is null ? null : Origins with
+        {
+            NewSigningSecret = roll.SigningSecret,
+            RollNotice = SecretRollMessages.SigningSecretRolled(chosen, roll.PreviousStopsWorkingAt),
+        };
+        if (Origins is null || (!IsHtmx && !await LoadAsync()))
+        {
+            return NotFound();
+        }
+
+        return IsHtmx ? Partial("_OriginsDialog", Origins) : Page();
+    }
+
+    /// <summary>Rolls the key's publishable key; with htmx the dialog and the key list (which shows the publishable key) are swapped.</summary>
+    public async Task<IActionResult> OnPostRollPublishableKeyAsync(Guid keyId, RollGrace? grace)
+    {
+        if (grace is not { } chosen || !Enum.IsDefined(chosen))
+        {
+            return BadRequest();
+        }
+
+        var roll = await ThisProject.RollPublishableKey(Actor, keyId, chosen);
+        if (roll.Outcome == SecretRollOutcome.NotFound)
+        {
+            return NotFound();
+        }
+
+        if (!IsHtmx)
+        {
+            return RedirectToPage(new { projectId = ProjectId, origins = keyId });
+        }
+
+        OriginsKeyId = keyId;
+        Origins = await LoadOriginsAsync(keyId);
+        Origins = Origins is null ? null : Origins with { RollNotice = SecretRollMessages.PublishableKeyRolled(chosen, roll.PreviousStopsWorkingAt) };
+        return Origins is null || !await LoadAsync() ? NotFound() : Partial("_RolledPublishableKey", this);
+    }
+
     public async Task<IActionResult> OnPostCreateAsync(string? name, string? formToken, KeyExpiry expires = KeyExpiry.Never)
     {
         // A value that is no choice of the select (a hand-made post) is refused rather than read as "never".

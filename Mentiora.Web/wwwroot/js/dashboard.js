@@ -293,6 +293,11 @@
             resetRollDialog(dialog);
         }
 
+        // A rolled signing secret is shown once: it leaves the page with its dialog.
+        if (dialog.id === 'origins-dialog' && dialog.querySelector('[data-rolled-signing-secret]')) {
+            document.getElementById('origins-dialog-body').replaceChildren();
+        }
+
         const returnTo = lastOpener?.isConnected ? lastOpener : document.querySelector('#create-key-area button:not([disabled])');
         returnTo?.focus();
         lastOpener = null;
