@@ -186,7 +186,7 @@ public sealed class SecretRollGrainTests(GrainClusterFixture cluster) : IClassFi
     }
 
     [Fact]
-    public async Task RollingThePublishableKeyAgainEndsTheOlderNowAndRevokingTheKeyReleasesEveryPublishableKeyItHad()
+    public async Task RollingThePublishableKeyAgainEndsTheOlderNowAndRevokingTheKeyRefusesAndLaterFreesEveryPublishableKeyItHad()
     {
         var (project, api, key) = await BrowserKeyAsync();
         var first = (await project.RollPublishableKey(Owner, key.Summary.Id, RollGrace.In7Days)).PublishableKey!;
@@ -197,6 +197,13 @@ public sealed class SecretRollGrainTests(GrainClusterFixture cluster) : IClassFi
         Assert.Equal(BrowserAuthenticationOutcome.Authenticated, (await SendAsync(api, second)).Outcome);
 
         Assert.True(await project.RevokeApiKey(Owner, key.Summary.Id));
+        // The current publishable key's holder is told it was revoked; the rolled-out ones are simply no keys any more.
+        Assert.Equal(BrowserAuthenticationOutcome.KeyRevoked, (await SendAsync(api, second)).Outcome);
+        Assert.Equal(BrowserAuthenticationOutcome.UnknownKey, (await SendAsync(api, first)).Outcome);
+        Assert.Equal(BrowserAuthenticationOutcome.UnknownKey, (await SendAsync(api, key.Summary.PublishableKey)).Outcome);
+
+        // Their directory entries stay with the revoked key while its tombstone is kept, then free themselves.
+        cluster.Clock.Advance(KeyTombstones.Kept);
         foreach (var publishableKey in new[] { key.Summary.PublishableKey, first, second })
         {
             Assert.Equal(BrowserAuthenticationOutcome.UnknownKey, (await SendAsync(api, publishableKey)).Outcome);
