@@ -158,8 +158,7 @@ public static class FaultDrill
             if (clock.Elapsed - startedAt > coldStartBound)
             {
                 throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-                    $"No trace was committed within {coldStartBound.TotalSeconds:0} s of saturating load while measuring the write capacity; answers: "
-                    + string.Join(", ", saturating.Traces.SelectMany(t => t.Delivery.Attempts).Select(a => a.Outcome).Distinct())));
+                    $"No trace was committed within {coldStartBound.TotalSeconds:0} s of saturating load while measuring the write capacity; answers: {string.Join(", ", saturating.Traces.SelectMany(t => t.Delivery.Attempts).Select(a => a.Outcome).Distinct())}"));
             }
 
             await Task.Delay(50, cancellation);
