@@ -17,9 +17,10 @@ using Cluster = Mentiora.Harness.Clusters.Cluster;
 /// <summary>
 /// Two Mentiora processes on one PostgreSQL database, one Orleans cluster, as a load balancer
 /// would spread one user's requests over them: what one silo does, the other must see at once.
-/// Each test starts its own pair, so a killed or confused silo never leaks into another test.
+/// A test that kills, stops or restarts a silo starts its own pair, so a killed or confused silo never leaks into another
+/// test; the others share one pair (each in a project of its own), since starting two silo processes is most of their time.
 /// </summary>
-public sealed partial class ClusterTests(ITestOutputHelper output)
+public sealed partial class ClusterTests(SharedTwoSilos shared, ITestOutputHelper output) : IClassFixture<SharedTwoSilos>
 {
     // The app's membership defaults (2 s probe timeout, 2 missed probes) declare a dead silo dead in
     // roughly 10 s; the deadline leaves room for a slow, busy test machine without hiding a hang.
@@ -37,7 +38,7 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
     [Fact]
     public async Task FortyConcurrentCreatesAcrossBothSilosGiveExactlyFiveKeys()
     {
-        await using var cluster = await StartClusterAsync();
+        var cluster = await shared.GetAsync();
         // One browser whose requests a load balancer spreads over both silos: one cookie jar, which, like a
         // browser's, sends a host's cookies to any of its ports; each silo's client posts with the token of
         // the Settings page it served.
@@ -82,7 +83,7 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
     [Fact]
     public async Task ARevokeOnOneSiloIsSeenOnTheOthersVeryNextRequest()
     {
-        await using var cluster = await StartClusterAsync();
+        var cluster = await shared.GetAsync();
         var onA = DashboardClient.Using(cluster.Silos[0].CreateClient());
         using var apiOnB = cluster.Silos[1].CreateClient();
         var projectId = await onA.SignUpAsync();
@@ -111,7 +112,7 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
     [Fact]
     public async Task ASignInCookieFromOneSiloWorksOnTheOtherUntilSignOut()
     {
-        await using var cluster = await StartClusterAsync();
+        var cluster = await shared.GetAsync();
         var email = DashboardClient.NewEmail();
         var projectId = await DashboardClient.Using(cluster.Silos[0].CreateClient()).SignUpAsync(email);
         var jarA = new CookieContainer();
@@ -295,7 +296,7 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
     [Fact]
     public async Task AnEventRetriedOnTheOtherSiloIsStoredOnce()
     {
-        await using var cluster = await StartClusterAsync();
+        var cluster = await shared.GetAsync();
         var onA = DashboardClient.Using(cluster.Silos[0].CreateClient());
         var projectId = await onA.SignUpAsync();
         var key = await onA.CreateApiKeyAsync(projectId, "Production");
@@ -309,7 +310,9 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
         Assert.All(answers, a => Assert.Equal(HttpStatusCode.Accepted, a.StatusCode));
         await using var connection = new NpgsqlConnection(cluster.ConnectionString);
         await connection.OpenAsync();
-        await using var count = new NpgsqlCommand("SELECT COUNT(*), COUNT(DISTINCT span_id) FROM traces", connection);
+        // This project's rows only: the other tests of the class send traces to the same database.
+        await using var count = new NpgsqlCommand("SELECT COUNT(*), COUNT(DISTINCT span_id) FROM traces WHERE project_id = @project", connection);
+        count.Parameters.AddWithValue("project", projectId);
         await using var reader = await count.ExecuteReaderAsync();
         Assert.True(await reader.ReadAsync());
         Assert.Equal(traces.Length, reader.GetInt64(0));

@@ -18,30 +18,13 @@ namespace Mentiora.Tests.Cluster;
 /// grain through the gateway (and silos talk to each other the same way; see ClusterTests, whose silos run with TLS on).
 /// Without one, a PostgreSQL-mode silo says once at start that its transport is in clear.
 /// </summary>
-public sealed class ClusterTransportTests : IAsyncLifetime
+public sealed class ClusterTransportTests(TlsGatewayAppFixture fixture) : IClassFixture<TlsGatewayAppFixture>
 {
     // A refused client fails at its first connection; more than this would mean it hangs on a silo that will never answer.
     private static readonly TimeSpan RefusalDeadline = TimeSpan.FromSeconds(20);
 
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "mentiora-tests", Guid.NewGuid().ToString("N"));
-    private X509Certificate2 _cluster = null!;
-    private MentioraApp _app = null!;
-
-    public async Task InitializeAsync()
-    {
-        _cluster = SelfSignedCertificate.Create("CN=mentiora-cluster");
-        var path = Path.Combine(_folder, "cluster.pfx");
-        SelfSignedCertificate.WritePfx(_cluster, path);
-        _app = new MentioraApp(await TestStorage.NewPostgresAsync(), new Dictionary<string, string?> { ["Orleans:Tls:CertificatePath"] = path });
-        _app.Start();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        _cluster.Dispose();
-        Directory.Delete(_folder, recursive: true);
-    }
+    private readonly X509Certificate2 _cluster = fixture.ClusterCertificate;
+    private readonly MentioraApp _app = fixture.App;
 
     [Fact]
     public async Task AClientWithTheClusterCertificateCallsAGrain()

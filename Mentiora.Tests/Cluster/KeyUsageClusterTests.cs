@@ -7,14 +7,15 @@ using Xunit.Abstractions;
 namespace Mentiora.Tests.Cluster;
 
 /// <summary>Key usage on two silos: each counts what it served, the page on either shows the sum.</summary>
-public sealed class KeyUsageClusterTests(ITestOutputHelper output)
+[Collection(SharedTwoSilosCollection.Name)]
+public sealed class KeyUsageClusterTests(SharedTwoSilos silos, ITestOutputHelper output)
 {
     private static readonly HtmlParser Parser = new();
 
     [Fact]
     public async Task TheUsagePageOnEitherSiloShowsTracesAndRefusalsServedByBoth()
     {
-        await using var cluster = await TestClusters.StartTwoSilosAsync();
+        var cluster = await silos.GetAsync();
         var cookies = new CookieContainer();
         var onA = DashboardClient.Using(cluster.Silos[0].CreateClient(cookies));
         var onB = DashboardClient.Using(cluster.Silos[1].CreateClient(cookies));

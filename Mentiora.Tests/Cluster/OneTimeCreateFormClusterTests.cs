@@ -4,12 +4,13 @@ using Mentiora.Tests.Infrastructure;
 namespace Mentiora.Tests.Cluster;
 
 /// <summary>The one-time create form holds across silos: the same form sent again through the other silo creates nothing.</summary>
-public sealed class OneTimeCreateFormClusterTests
+[Collection(SharedTwoSilosCollection.Name)]
+public sealed class OneTimeCreateFormClusterTests(SharedTwoSilos silos)
 {
     [Fact]
     public async Task ACreateFormSentAgainThroughTheOtherSiloCreatesNothing()
     {
-        await using var cluster = await TestClusters.StartTwoSilosAsync();
+        var cluster = await silos.GetAsync();
         var jarA = new CookieContainer();
         var onA = DashboardClient.Using(cluster.Silos[0].CreateClient(jarA));
         var projectId = await onA.SignUpAsync();
