@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using AngleSharp.Html.Parser;
 using Mentiora.Tests.Infrastructure;
 
@@ -8,6 +9,7 @@ namespace Mentiora.Tests.Cluster;
 /// Rolling keys on two silos: concurrent rolls at the limit through both, and a roll through one
 /// silo seen by the other's very next request. The silos are processes whose clock a test cannot
 /// move, so the end of a grace period is shown with "Now": the old key is refused on both at once.
+/// The same holds for a key's signing secret and publishable key, rolled in the Allowed origins dialog.
 /// </summary>
 public sealed class KeyRollClusterTests(KeyRollClusterFixture fixture) : IClassFixture<KeyRollClusterFixture>
 {
@@ -23,6 +25,31 @@ public sealed class KeyRollClusterTests(KeyRollClusterFixture fixture) : IClassF
         var response = await api.SendAsync(request);
         await response.Content.LoadIntoBufferAsync();
         return response;
+    }
+
+    private const string Origin = "https://app.example.com";
+
+    private async Task<HttpResponseMessage> BrowserWhoAmIAsync(int silo, string publishableKey, string? identityToken = null)
+    {
+        using var api = fixture.Cluster.Silos[silo].CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/whoami");
+        request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {publishableKey}");
+        request.Headers.Add("Origin", Origin);
+        if (identityToken is not null)
+        {
+            request.Headers.Add("X-Mentiora-Identity-Token", identityToken);
+        }
+
+        var response = await api.SendAsync(request);
+        await response.Content.LoadIntoBufferAsync();
+        return response;
+    }
+
+    // The silos run on the real clock, so the token is signed for now.
+    private static string TokenSignedWith(string signingSecret)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        return HandMadeTokens.Sign(HandMadeTokens.Hs256Header, HandMadeTokens.Claims(now, now + 900), Encoding.UTF8.GetBytes(signingSecret));
     }
 
     [Fact]
@@ -84,5 +111,51 @@ public sealed class KeyRollClusterTests(KeyRollClusterFixture fixture) : IClassF
         Assert.Equal(HttpStatusCode.OK, (await WhoAmIAsync(1, newKey)).StatusCode);
         Assert.Empty(DashboardHtml.RolledKeyRows(await onA.GetPageAsync($"/projects/{projectId}/settings")));
         Assert.NotNull(Parser.ParseDocument(await onA.GetPageAsync($"/projects/{projectId}/settings")).QuerySelector($"#key-{keyId}"));
+    }
+
+    [Fact]
+    public async Task ASigningSecretAndAPublishableKeyRolledWithNowThroughOneSiloAreRefusedAsReplacedByBothSilosNextRequests()
+    {
+        var cookies = new CookieContainer();
+        var onA = Visitor(0, cookies);
+        var onB = Visitor(1, cookies);
+        var projectId = await onA.SignUpAsync();
+        var settings = $"/projects/{projectId}/settings";
+        var createForm = await onA.GetPageAsync($"{settings}?dialog=create");
+        using var created = await onA.PostFormAsync($"{settings}?handler=Create", new() { ["name"] = "Web", ["formToken"] = DashboardHtml.CreateFormToken(createForm)! });
+        var oldSecret = DashboardHtml.CreatedSigningSecret(await created.Content.ReadAsStringAsync())!;
+        var keyId = DashboardHtml.KeyRowIds(await onA.GetPageAsync(settings))[0].ToString();
+        using (var added = await onA.PostFormAsync($"{settings}?handler=AddOrigin", new() { ["keyId"] = keyId, ["origin"] = Origin }))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
+        }
+
+        var dialog = Parser.ParseDocument(await onB.GetPageAsync($"{settings}?origins={keyId}"));
+        var oldPublishableKey = dialog.GetElementById($"publishable-key-{keyId}")!.GetAttribute("value")!;
+        var oldToken = TokenSignedWith(oldSecret);
+        // Both silos have served the publishable key, so each knows where it lives.
+        Assert.Equal(HttpStatusCode.OK, (await BrowserWhoAmIAsync(0, oldPublishableKey, oldToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await BrowserWhoAmIAsync(1, oldPublishableKey, oldToken)).StatusCode);
+
+        var formToken = dialog.QuerySelector("form[action*='RollSigningSecret'] input[name='formToken']")!.GetAttribute("value")!;
+        using var secretRoll = await onB.PostFormAsync($"{settings}?handler=RollSigningSecret", new() { ["keyId"] = keyId, ["formToken"] = formToken, ["grace"] = "Now" });
+        var newSecret = DashboardHtml.RolledSigningSecret(await secretRoll.Content.ReadAsStringAsync())!;
+        foreach (var silo in new[] { 0, 1 })
+        {
+            var refused = await ApiAssert.Error(await BrowserWhoAmIAsync(silo, oldPublishableKey, oldToken), HttpStatusCode.Unauthorized, "identity_token_invalid");
+            Assert.Contains("signed with a signing secret that was replaced on ", (string)refused["message"]!);
+            Assert.Equal(HttpStatusCode.OK, (await BrowserWhoAmIAsync(silo, oldPublishableKey, TokenSignedWith(newSecret))).StatusCode);
+        }
+
+        using var keyRoll = await onB.PostFormAsync($"{settings}?handler=RollPublishableKey", new() { ["keyId"] = keyId, ["grace"] = "Now" });
+        Assert.Equal(HttpStatusCode.Redirect, keyRoll.StatusCode);
+        var newPublishableKey = Parser.ParseDocument(await onA.GetPageAsync($"{settings}?origins={keyId}")).GetElementById($"publishable-key-{keyId}")!.GetAttribute("value")!;
+        Assert.NotEqual(oldPublishableKey, newPublishableKey);
+        foreach (var silo in new[] { 0, 1 })
+        {
+            var refused = await ApiAssert.Error(await BrowserWhoAmIAsync(silo, oldPublishableKey), HttpStatusCode.Unauthorized, "invalid_api_key");
+            Assert.StartsWith("This publishable key was replaced by a rolled key on ", (string)refused["message"]!);
+            Assert.Equal(HttpStatusCode.OK, (await BrowserWhoAmIAsync(silo, newPublishableKey)).StatusCode);
+        }
     }
 }
