@@ -40,7 +40,7 @@ public static class KeyExpiryLabels
         return left switch
         {
             { TotalMinutes: < 1.5 } => "in 1 minute",
-            { TotalMinutes: < 60 } => $"in {(int)Math.Round(left.TotalMinutes)} minutes",
+            { TotalMinutes: < 59.5 } => $"in {(int)Math.Round(left.TotalMinutes)} minutes",
             { TotalHours: < 1.5 } => "in 1 hour",
             { TotalHours: < 24 } => $"in {(int)Math.Round(left.TotalHours)} hours",
             { TotalDays: < 1.5 } => "in 1 day",
