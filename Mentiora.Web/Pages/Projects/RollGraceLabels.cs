@@ -2,10 +2,10 @@ using Mentiora.Grains.Projects;
 
 namespace Mentiora.Web.Pages.Projects;
 
-/// <summary>How rolling a key is worded on screen: the roll dialog's choices, the old key's row and its activity line.</summary>
+/// <summary>How rolling is worded on screen: the choices of every roll (key, signing secret, publishable key), the old key's row and its activity line.</summary>
 public static class RollGraceLabels
 {
-    /// <summary>The choices of the "Old key stops working" group, in the order shown.</summary>
+    /// <summary>The choices of the "Old … stops working" groups, in the order shown.</summary>
     public static IReadOnlyList<RollGrace> Choices { get; } = [RollGrace.Now, RollGrace.In1Hour, RollGrace.In24Hours, RollGrace.In7Days];
 
     /// <summary>Checked when the dialog opens: a day is long enough to deploy the new key, short enough not to forget the old one.</summary>

@@ -3,25 +3,9 @@ using Mentiora.Web.Pages.Shared;
 
 namespace Mentiora.Web.Pages.Projects;
 
-/// <summary>How the Allowed origins dialog and the Activity card word rolling a signing secret or a publishable key.</summary>
+/// <summary>How the Allowed origins dialog and the Activity card word rolling a signing secret or a publishable key (the choices are <see cref="RollGraceLabels"/>, shared with rolling a key).</summary>
 public static class SecretRollMessages
 {
-    /// <summary>The choices of the "Old … stops working" radio groups, in the order shown.</summary>
-    public static IReadOnlyList<RollGrace> Choices { get; } = [RollGrace.Now, RollGrace.In1Hour, RollGrace.In24Hours, RollGrace.In7Days];
-
-    /// <summary>The choice checked when the dialog opens: long enough for a deploy, short enough to end a leak soon.</summary>
-    public const RollGrace DefaultChoice = RollGrace.In24Hours;
-
-    /// <summary>The words of one choice.</summary>
-    public static string Choice(RollGrace grace) => grace switch
-    {
-        RollGrace.Now => "Now",
-        RollGrace.In1Hour => "In 1 hour",
-        RollGrace.In24Hours => "In 24 hours",
-        RollGrace.In7Days => "In 7 days",
-        _ => throw new ArgumentOutOfRangeException(nameof(grace), grace, null),
-    };
-
     /// <summary>Said after the signing secret was rolled.</summary>
     public static string SigningSecretRolled(RollGrace grace, DateTimeOffset? previousStopsWorkingAt) =>
         $"The signing secret was rolled. {Previous("signing secret", grace, previousStopsWorkingAt)}";
@@ -37,7 +21,7 @@ public static class SecretRollMessages
     /// <summary>What an activity entry of a roll says about its grace, e.g. <c>old one stops working in 24 hours</c>.</summary>
     public static string Grace(string? details) =>
         Enum.TryParse<RollGrace>(details, out var grace) && Enum.IsDefined(grace)
-            ? grace == RollGrace.Now ? "old one stopped working at once" : $"old one stops working {Choice(grace).ToLowerInvariant()}"
+            ? grace == RollGrace.Now ? "old one stopped working at once" : $"old one stops working {RollGraceLabels.Choice(grace).ToLowerInvariant()}"
             : "grace unknown";
 
     // Said from the choice, not by comparing clocks: the grain decided the moment, a little after this page began.
