@@ -19,8 +19,7 @@ printf '\n==> Checking prerequisites: %s\n' "${needs[*]}"
 dotnet Mentiora.Harness/bin/Release/net10.0/Mentiora.Harness.dll prerequisites --install "${needs[@]}"
 
 log=$(mktemp)
-clusters_log=$(mktemp)
-trap 'rm -f "$log" "$clusters_log"' EXIT
+trap 'rm -f "$log"' EXIT
 status=0
 run() {
   set +e
@@ -40,24 +39,8 @@ else
   fuzz='FullyQualifiedName~Mentiora.Tests.Web.IngestionFuzzTests'
   printf '\n==> Running the fuzz tests in a process of their own\n'
   run --filter "$fuzz"
-
-  # The cluster and harness tests spend most of their time waiting for the processes they start
-  # (silos, nginx, PostgreSQL), so they run in a second test process beside the in-process tests,
-  # instead of taking turns with them for the same two test threads. Their output follows the others'.
-  clusters='FullyQualifiedName~Mentiora.Tests.Cluster.|FullyQualifiedName~Mentiora.Tests.Harness.'
-  printf '\n==> Running the cluster tests (output below, when they end) and the other tests\n'
-  set +e
-  dotnet test Mentiora.sln -c Release --no-build -nologo --filter "$clusters" >"$clusters_log" 2>&1 &
-  clusters_pid=$!
-  set -e
-  run --filter "FullyQualifiedName!~Mentiora.Tests.Web.IngestionFuzzTests&FullyQualifiedName!~Mentiora.Tests.Cluster.&FullyQualifiedName!~Mentiora.Tests.Harness."
-  set +e
-  wait "$clusters_pid"
-  clusters_status=$?
-  set -e
-  printf '\n==> The cluster tests\n'
-  cat "$clusters_log" | tee -a "$log"
-  [ "$clusters_status" -eq 0 ] || status=$clusters_status
+  printf '\n==> Running the other tests\n'
+  run --filter "${fuzz/\~/!~}"
 fi
 
 # One plain summary line for whoever reads only the end of the log.
