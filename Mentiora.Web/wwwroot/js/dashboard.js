@@ -104,49 +104,34 @@
         window.setTimeout(() => { button.title = title; }, 2500);
     }
 
-    // The Allowed origins dialog is filled from the server each time, so it always shows the key's current origins.
-    async function openOrigins(button) {
-        const dialog = document.getElementById('origins-dialog');
-        const body = document.getElementById('origins-dialog-body');
-        const response = await fetch(button.dataset.originsUrl, { headers: { 'HX-Request': 'true' } });
+    // These dialogs are read from the server each time they open, so they show the grain's current
+    // state: the key's origins, its usage counts, whether an earlier old key is still working.
+    // onFailure is what a failed read does instead (reload, or go to the dialog's own page).
+    async function openServerDialog(button, name, url, onFailure, withHtmx) {
+        const dialog = document.getElementById(`${name}-dialog`);
+        const body = document.getElementById(`${name}-dialog-body`);
+        const response = await fetch(url, { headers: { 'HX-Request': 'true' } });
         if (!response.ok) {
-            window.location.reload();
+            onFailure();
             return;
         }
 
         body.innerHTML = await response.text();
-        window.htmx?.process(body);
-        openDialog(dialog, button);
-    }
-
-    // The Key usage dialog is read from the server each time it opens, so its counts are the grain's current ones.
-    async function openUsage(button) {
-        const dialog = document.getElementById('usage-dialog');
-        const body = document.getElementById('usage-dialog-body');
-        const response = await fetch(button.dataset.usageUrl, { headers: { 'HX-Request': 'true' } });
-        if (!response.ok) {
-            window.location.assign(button.dataset.usageUrl);
-            return;
+        if (withHtmx) {
+            window.htmx?.process(body);
         }
 
-        body.innerHTML = await response.text();
         openDialog(dialog, button);
     }
 
-    // The roll dialog is read from the server each time, so it knows whether an earlier old key is still working.
-    async function openRoll(button) {
-        const dialog = document.getElementById('roll-key-dialog');
-        const body = document.getElementById('roll-key-dialog-body');
-        const response = await fetch(button.dataset.rollUrl, { headers: { 'HX-Request': 'true' } });
-        if (!response.ok) {
-            window.location.reload();
-            return;
-        }
+    const openOrigins = button =>
+        openServerDialog(button, 'origins', button.dataset.originsUrl, () => window.location.reload(), true);
 
-        body.innerHTML = await response.text();
-        window.htmx?.process(body);
-        openDialog(dialog, button);
-    }
+    const openUsage = button =>
+        openServerDialog(button, 'usage', button.dataset.usageUrl, () => window.location.assign(button.dataset.usageUrl), false);
+
+    const openRoll = button =>
+        openServerDialog(button, 'roll-key', button.dataset.rollUrl, () => window.location.reload(), true);
 
     // The rolled key must not stay in the page once its dialog closes; the next roll fetches a fresh form.
     function resetRollDialog(dialog) {
