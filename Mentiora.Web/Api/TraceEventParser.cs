@@ -212,7 +212,7 @@ public static class TraceEventParser
 
             return (new TraceEvent(
                 traceId!.Value, spanId!.Value, parentSpanId, threadId, name!, type!, startTime!.Value, endTime, durationMs,
-                model, provider, prompt, completion, total, tags, json), _problems);
+                model, provider, prompt, completion, total, tags, json, HasError: type == "error" || TryGet("error", out _)), _problems);
         }
 
         private bool TryGet(string field, out JsonElement value) =>

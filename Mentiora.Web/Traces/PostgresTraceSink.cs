@@ -25,7 +25,7 @@ public sealed class PostgresTraceSink(string connectionString) : ITraceBatchSink
     private const string Columns =
         "project_id, key_id, received_at, trace_id, span_id, parent_span_id, thread_id, name, type, " +
         "start_time, end_time, duration_ms, model, provider, prompt_tokens, completion_tokens, total_tokens, tags, event, " +
-        "end_user_id, end_user_name, end_user_email";
+        "end_user_id, end_user_name, end_user_email, has_error";
 
     // tags is a per-row array, and unnest would flatten an array of arrays: each row's tags
     // travel as one array literal ('{"a","b"}') that the cast turns back into text[].
@@ -33,10 +33,10 @@ public sealed class PostgresTraceSink(string connectionString) : ITraceBatchSink
         $"INSERT INTO traces ({Columns}) " +
         "SELECT project_id, key_id, received_at, trace_id, span_id, parent_span_id, thread_id, name, type, " +
         "start_time, end_time, duration_ms, model, provider, prompt_tokens, completion_tokens, total_tokens, tags::text[], event, " +
-        "end_user_id, end_user_name, end_user_email " +
+        "end_user_id, end_user_name, end_user_email, has_error " +
         "FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::uuid[], $5::uuid[], $6::uuid[], $7::uuid[], $8::text[], " +
         "$9::text[], $10::timestamptz[], $11::timestamptz[], $12::float8[], $13::text[], $14::text[], $15::int8[], $16::int8[], " +
-        "$17::int8[], $18::text[], $19::json[], $20::text[], $21::text[], $22::text[]) WITH ORDINALITY " +
+        "$17::int8[], $18::text[], $19::json[], $20::text[], $21::text[], $22::text[], $23::bool[]) WITH ORDINALITY " +
         $"AS incoming ({Columns}, arrival) ORDER BY arrival " +
         "ON CONFLICT (project_id, trace_id, span_id) DO NOTHING";
 
@@ -71,6 +71,7 @@ public sealed class PostgresTraceSink(string connectionString) : ITraceBatchSink
         var endUserIds = new string?[n];
         var endUserNames = new string?[n];
         var endUserEmails = new string?[n];
+        var hasErrors = new bool[n];
 
         for (var i = 0; i < n; i++)
         {
@@ -98,6 +99,7 @@ public sealed class PostgresTraceSink(string connectionString) : ITraceBatchSink
             endUserIds[i] = record.EndUser?.Id;
             endUserNames[i] = record.EndUser?.Name;
             endUserEmails[i] = record.EndUser?.Email;
+            hasErrors[i] = t.HasError;
         }
 
         // Only the connect may be given up: the statement commits itself, so once it is sent a
@@ -127,6 +129,7 @@ public sealed class PostgresTraceSink(string connectionString) : ITraceBatchSink
         parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = endUserIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = endUserNames, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = endUserEmails, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        parameters.Add(new NpgsqlParameter<bool[]> { TypedValue = hasErrors });
         // A no-op once this connection has prepared it.
         await command.PrepareAsync(CancellationToken.None);
         await command.ExecuteNonQueryAsync(CancellationToken.None);

@@ -11,7 +11,7 @@ public sealed class SqliteTraceSink(DbDataSource dataSource) : ITraceBatchSink
     [
         "project_id", "key_id", "received_at", "trace_id", "span_id", "parent_span_id", "thread_id", "name", "type",
         "start_time", "end_time", "duration_ms", "model", "provider", "prompt_tokens", "completion_tokens", "total_tokens", "tags", "event",
-        "end_user_id", "end_user_name", "end_user_email",
+        "end_user_id", "end_user_name", "end_user_email", "has_error",
     ];
 
     // A retried event is stored once: the copy that arrives second is skipped, and still answered 202.
@@ -50,7 +50,7 @@ public sealed class SqliteTraceSink(DbDataSource dataSource) : ITraceBatchSink
                 t.ParentSpanId?.ToString(), t.ThreadId?.ToString(), t.Name, t.Type, Time(t.StartTime), t.EndTime is { } end ? Time(end) : null,
                 t.DurationMs, t.Model, t.Provider, t.PromptTokens, t.CompletionTokens, t.TotalTokens,
                 t.Tags is null ? null : JsonSerializer.Serialize(t.Tags), t.Json,
-                record.EndUser?.Id, record.EndUser?.Name, record.EndUser?.Email,
+                record.EndUser?.Id, record.EndUser?.Name, record.EndUser?.Email, t.HasError,
             ];
             for (var i = 0; i < values.Length; i++)
             {

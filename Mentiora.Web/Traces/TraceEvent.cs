@@ -1,6 +1,9 @@
 namespace Mentiora.Web.Traces;
 
-/// <summary>A validated trace event as the SDK sent it: the fields the dashboard filters on, and the whole event as JSON.</summary>
+/// <summary>
+/// A validated trace event as the SDK sent it: the fields the dashboard filters on, and the whole event as JSON.
+/// <see cref="HasError"/> is true for a span of type <c>error</c> or one that carries an <c>error</c> object.
+/// </summary>
 public sealed record TraceEvent(
     Guid TraceId,
     Guid SpanId,
@@ -17,4 +20,5 @@ public sealed record TraceEvent(
     long? CompletionTokens,
     long? TotalTokens,
     IReadOnlyList<string>? Tags,
-    string Json);
+    string Json,
+    bool HasError = false);
