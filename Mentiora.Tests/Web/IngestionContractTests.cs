@@ -42,7 +42,7 @@ public abstract class IngestionContractTests(IngestionAppFixture fixture) : Leak
         Assert.Equal("3", row["completion_tokens"]);
         Assert.Equal("15", row["total_tokens"]);
         Assert.Contains("geography", row["tags"]);
-        Assert.StartsWith("2025-06-01", row["start_time"]);
+        Assert.StartsWith(((string)trace["start_time"]!)[..10], row["start_time"]);
         Assert.NotNull(row["received_at"]);
 
         // The whole event is kept, including a field the contract does not know.
@@ -83,7 +83,7 @@ public abstract class IngestionContractTests(IngestionAppFixture fixture) : Leak
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var row = await fixture.StoredTraceAsync((string)trace["span_id"]!);
-        Assert.StartsWith("2025-06-01", row["start_time"]);
+        Assert.StartsWith(((string)trace["start_time"]!)[..10], row["start_time"]);
         Assert.Contains("10:00:00", row["start_time"]);
         Assert.Null(row["model"]);
     }

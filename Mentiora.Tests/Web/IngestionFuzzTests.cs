@@ -1336,10 +1336,13 @@ public sealed class IngestionFuzzTests(IngestionFuzzApp app, ITestOutputHelper o
         }
     }
 
-    // TraceEvents.Valid() with ids from the seeded generator, so every run sends the same bytes.
+    // TraceEvents.Valid() with ids from the seeded generator and fixed times, so every run sends the same bytes
+    // (and the sample dates the cases put in end_time are not before its start).
     private static JsonObject Event(Random random)
     {
         var trace = TraceEvents.Valid();
+        trace["start_time"] = "2025-06-01T12:00:00.000Z";
+        trace["end_time"] = "2025-06-01T12:00:01.250Z";
         trace["trace_id"] = UuidWithVersion(random, 7);
         trace["span_id"] = UuidWithVersion(random, 7);
         trace["thread_id"] = UuidWithVersion(random, 7);
