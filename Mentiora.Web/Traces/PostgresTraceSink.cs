@@ -29,7 +29,12 @@ public sealed class PostgresTraceSink(string connectionString) : ITraceBatchSink
 
     // tags is a per-row array, and unnest would flatten an array of arrays: each row's tags
     // travel as one array literal ('{"a","b"}') that the cast turns back into text[].
+    // The spans actually inserted (RETURNING skips the ones ON CONFLICT dropped, so a retried span
+    // never counts twice) are folded into their traces' summaries by the same statement: one round
+    // trip, one transaction. Summaries are upserted in (project_id, trace_id) order so two batches
+    // in flight lock shared summary rows in the same order and cannot deadlock.
     private const string Insert =
+        "WITH inserted AS (" +
         $"INSERT INTO traces ({Columns}) " +
         "SELECT project_id, key_id, received_at, trace_id, span_id, parent_span_id, thread_id, name, type, " +
         "start_time, end_time, duration_ms, model, provider, prompt_tokens, completion_tokens, total_tokens, tags::text[], event, " +
@@ -38,7 +43,49 @@ public sealed class PostgresTraceSink(string connectionString) : ITraceBatchSink
         "$9::text[], $10::timestamptz[], $11::timestamptz[], $12::float8[], $13::text[], $14::text[], $15::int8[], $16::int8[], " +
         "$17::int8[], $18::text[], $19::json[], $20::text[], $21::text[], $22::text[], $23::bool[]) WITH ORDINALITY " +
         $"AS incoming ({Columns}, arrival) ORDER BY arrival " +
-        "ON CONFLICT (project_id, trace_id, span_id) DO NOTHING";
+        "ON CONFLICT (project_id, trace_id, span_id) DO NOTHING " +
+        "RETURNING project_id, trace_id, span_id, parent_span_id, thread_id, name, type, key_id, end_user_id, end_user_name, " +
+        "start_time, coalesce(end_time, start_time + duration_ms * interval '1 millisecond', start_time) AS span_end, " +
+        "total_tokens, has_error, received_at) " +
+        SummaryUpsert;
+
+    // Within the batch the naming span is the root (no parent) else the earliest span; a summary
+    // takes the batch's naming span when it has no root yet and the batch brings the root or an
+    // earlier span. The end user is the naming span's, else the first one known.
+    private const string SummaryUpsert =
+        "INSERT INTO trace_summaries (project_id, trace_id, start_time, end_time, span_count, total_tokens, has_error, root_span_id, " +
+        "name, type, key_id, end_user_id, end_user_name, thread_id, last_received_at) " +
+        "SELECT project_id, trace_id, min(start_time), max(span_end), count(*), coalesce(sum(total_tokens), 0), bool_or(has_error), " +
+        "(array_agg(span_id ORDER BY start_time) FILTER (WHERE parent_span_id IS NULL))[1], " +
+        "(array_agg(name ORDER BY parent_span_id IS NOT NULL, start_time))[1], " +
+        "(array_agg(type ORDER BY parent_span_id IS NOT NULL, start_time))[1], " +
+        "(array_agg(key_id ORDER BY parent_span_id IS NOT NULL, start_time))[1], " +
+        "(array_agg(end_user_id ORDER BY parent_span_id IS NOT NULL, start_time) FILTER (WHERE end_user_id IS NOT NULL))[1], " +
+        "(array_agg(end_user_name ORDER BY parent_span_id IS NOT NULL, start_time) FILTER (WHERE end_user_id IS NOT NULL))[1], " +
+        "(array_agg(thread_id ORDER BY parent_span_id IS NOT NULL, start_time) FILTER (WHERE thread_id IS NOT NULL))[1], " +
+        "max(received_at) " +
+        "FROM inserted GROUP BY project_id, trace_id ORDER BY project_id, trace_id " +
+        "ON CONFLICT (project_id, trace_id) DO UPDATE SET " +
+        "start_time = least(trace_summaries.start_time, excluded.start_time), " +
+        "end_time = greatest(trace_summaries.end_time, excluded.end_time), " +
+        "span_count = trace_summaries.span_count + excluded.span_count, " +
+        "total_tokens = trace_summaries.total_tokens + excluded.total_tokens, " +
+        "has_error = trace_summaries.has_error OR excluded.has_error, " +
+        "root_span_id = coalesce(trace_summaries.root_span_id, excluded.root_span_id), " +
+        "name = CASE WHEN " + TakesName + " THEN excluded.name ELSE trace_summaries.name END, " +
+        "type = CASE WHEN " + TakesName + " THEN excluded.type ELSE trace_summaries.type END, " +
+        "key_id = CASE WHEN " + TakesName + " THEN excluded.key_id ELSE trace_summaries.key_id END, " +
+        "end_user_id = CASE WHEN " + TakesEndUser + " THEN excluded.end_user_id ELSE trace_summaries.end_user_id END, " +
+        "end_user_name = CASE WHEN " + TakesEndUser + " THEN excluded.end_user_name ELSE trace_summaries.end_user_name END, " +
+        "thread_id = coalesce(trace_summaries.thread_id, excluded.thread_id), " +
+        "last_received_at = greatest(trace_summaries.last_received_at, excluded.last_received_at)";
+
+    // SET expressions see the row as it was before this update.
+    private const string TakesName =
+        "(trace_summaries.root_span_id IS NULL AND (excluded.root_span_id IS NOT NULL OR excluded.start_time < trace_summaries.start_time))";
+
+    private const string TakesEndUser =
+        "(excluded.end_user_id IS NOT NULL AND (trace_summaries.end_user_id IS NULL OR " + TakesName + "))";
 
     // A second commit in flight hides the first one's round trip and WAL flush. More do not pay
     // on two cores shared with the database: batches shrink and each commit's CPU is shared by
