@@ -105,6 +105,6 @@ public sealed partial class TracesPageTests(EmbeddedDashboardAppFixture fixture)
     [GeneratedRegex("call-\\d\\d(?=</a>)")]
     private static partial Regex CallName();
 
-    [GeneratedRegex("href=\"(/projects/[0-9a-f-]{36}/traces/\\d+)\"")]
+    [GeneratedRegex("href=\"(/projects/[0-9a-f-]{36}/traces/[0-9a-f-]{36})\"")]
     private static partial Regex DetailLink();
 }
