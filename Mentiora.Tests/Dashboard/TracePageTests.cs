@@ -154,14 +154,14 @@ public abstract class TracePageTests(DashboardAppFixture fixture, ITestOutputHel
         var link = Link(page, "answer.llm");
         var spanUrl = $"/projects/{projectId}/traces/{trace.TraceId}/spans/{NestedTrace.IdOf(trace.Answer)}";
         Assert.Equal(spanUrl, link.GetAttribute("hx-get"));
-        Assert.Equal("#span-panel", link.GetAttribute("hx-target"));
-        Assert.Equal(link.GetAttribute("href"), link.GetAttribute("hx-push-url"));
+        Assert.Equal("#span-panel", link.Closest("[hx-target\\:inherited]")!.GetAttribute("hx-target:inherited"));
 
         using var htmx = new HttpRequestMessage(HttpMethod.Get, spanUrl);
         htmx.Headers.Add("HX-Request", "true");
         using var partial = await browser.Http.SendAsync(htmx);
         var body = await partial.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, partial.StatusCode);
+        Assert.Equal(link.GetAttribute("href"), partial.Headers.GetValues("HX-Push-Url").Single());
         Assert.DoesNotContain("<html", body);
         Assert.DoesNotContain("data-span-link", body);
         var panel = Parser.ParseDocument(body);

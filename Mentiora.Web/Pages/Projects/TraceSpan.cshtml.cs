@@ -29,8 +29,14 @@ public sealed class TraceSpanModel(IGrainFactory grains, TraceSpanReader spans) 
             return NotFound();
         }
 
-        return Request.IsHtmx()
-            ? Partial("_SpanPanel", SpanPanelView.From(span, TraceModel.KeyPrefix(project!, span.Span.KeyId)))
-            : Redirect($"/projects/{ProjectId}/traces/{TraceId}?span={SpanId}");
+        var pageUrl = $"/projects/{ProjectId}/traces/{TraceId}?span={SpanId}";
+        if (!Request.IsHtmx())
+        {
+            return Redirect(pageUrl);
+        }
+
+        // The address of the whole page with this span selected, so reload, back and a shared link show it.
+        Response.Headers["HX-Push-Url"] = pageUrl;
+        return Partial("_SpanPanel", SpanPanelView.From(span, TraceModel.KeyPrefix(project!, span.Span.KeyId)));
     }
 }
