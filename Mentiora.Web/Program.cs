@@ -166,6 +166,7 @@ AddTraceSink(builder.Services, storage);
 builder.Services.AddSingleton<TraceWriter>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<TraceWriter>());
 builder.Services.AddSingleton<TraceReader>();
+builder.Services.AddSingleton<TraceSpanReader>();
 
 // The project activity log: grains append to it (IActivityLog), pages read it, a year is kept.
 builder.Services.AddSingleton<DatabaseActivityLog>();

@@ -196,11 +196,11 @@ public sealed partial class HostileInputTests(BrowserFixture browser) : IClassFi
         await Expect(Section("Metadata")).ToContainTextAsync("<svg onload=window.pwned=1>");
         await Expect(Section("Metadata")).ToContainTextAsync(TitleBreakout);
         Assert.Contains(Invisible, await TextOfAsync(Section("Metadata")));
-        await Expect(_page.Locator(".facts")).ToContainTextAsync(ScriptTag);
+        await Expect(_page.Locator(".span-panel .facts")).ToContainTextAsync(ScriptTag);
         await AssertNothingRanAsync("opening the trace");
 
         await _page.GetByText("The whole event as sent").ClickAsync();
-        var whole = _page.Locator("details.card pre");
+        var whole = _page.Locator(".span-panel details pre");
         await Expect(whole).ToBeVisibleAsync();
         var sent = await TextOfAsync(whole);
         foreach (var value in new[] { ImageTag.Replace("\"", "\\\"", StringComparison.Ordinal), ScriptTag, PreBreakout, TitleBreakout, Invisible })

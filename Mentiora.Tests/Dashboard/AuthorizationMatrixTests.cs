@@ -34,14 +34,16 @@ public sealed partial class AuthorizationMatrixTests(EmbeddedDashboardAppFixture
         ("settings", "POST", "AddMember", _ => new() { ["email"] = "intruder@example.com" }),
         ("settings", "POST", "RemoveMember", _ => new() { ["member"] = "someone@example.com" }),
         ("traces", "GET", null, _ => []),
-        ("traces/1", "GET", null, _ => []),
+        ("traces/0190a000-0000-7000-8000-000000000001", "GET", null, _ => []),
+        ("traces/0190a000-0000-7000-8000-000000000001/spans/0190a000-0000-7000-8000-000000000002", "GET", null, _ => []),
+        ("conversations/0190a000-0000-7000-8000-000000000003", "GET", null, _ => []),
         ("keys/{key}/usage", "GET", null, _ => []),
     ];
 
     [Fact]
     public void TheTableListsEveryHandlerOfTheProjectPages()
     {
-        var handlers = new[] { typeof(SettingsModel), typeof(TracesModel), typeof(TraceDetailModel), typeof(KeyUsageModel), typeof(ActivityCsvModel) }
+        var handlers = new[] { typeof(SettingsModel), typeof(TracesModel), typeof(TraceModel), typeof(TraceSpanModel), typeof(ConversationModel), typeof(KeyUsageModel), typeof(ActivityCsvModel) }
             .SelectMany(page => page.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly))
             .Select(m => HandlerName().Match(m.Name))
             .Where(m => m.Success)

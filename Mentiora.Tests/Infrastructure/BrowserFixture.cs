@@ -92,13 +92,17 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A page in a new context whose relative URLs resolve against <paramref name="baseUrl"/>.</summary>
-    public async Task<IPage> NewPageAsync(Uri baseUrl)
+    /// <summary>
+    /// A page in a new context whose relative URLs resolve against <paramref name="baseUrl"/>; with
+    /// <paramref name="javaScriptEnabled"/> false, a browser that runs no script (links and forms only).
+    /// </summary>
+    public async Task<IPage> NewPageAsync(Uri baseUrl, bool javaScriptEnabled = true)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = baseUrl.ToString(),
             ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+            JavaScriptEnabled = javaScriptEnabled,
         });
         var violations = new List<string>();
         lock (_contextsLock)

@@ -316,4 +316,15 @@
             (field ?? fresh?.querySelector('[data-rename-key]'))?.focus();
         }
     });
+    // On a trace page, the span chosen in the tree is marked as the one the panel shows (htmx swaps
+    // the panel in; without JavaScript the link loads the page with the span marked by the server).
+    document.addEventListener('click', (event) => {
+        const link = event.target instanceof Element ? event.target.closest('a[data-span-link]') : null;
+        if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) {
+            return;
+        }
+
+        document.querySelectorAll('a[data-span-link][aria-current]').forEach((other) => other.removeAttribute('aria-current'));
+        link.setAttribute('aria-current', 'true');
+    });
 })();
