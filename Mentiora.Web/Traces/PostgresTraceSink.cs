@@ -38,7 +38,7 @@ public sealed class PostgresTraceSink(string connectionString) : ITraceBatchSink
         "$9::text[], $10::timestamptz[], $11::timestamptz[], $12::float8[], $13::text[], $14::text[], $15::int8[], $16::int8[], " +
         "$17::int8[], $18::text[], $19::json[], $20::text[], $21::text[], $22::text[], $23::bool[]) WITH ORDINALITY " +
         $"AS incoming ({Columns}, arrival) ORDER BY arrival " +
-        "ON CONFLICT (project_id, trace_id, span_id) DO NOTHING";
+        "ON CONFLICT (project_id, trace_id, span_id, start_time) DO NOTHING";
 
     // A second commit in flight hides the first one's round trip and WAL flush. More do not pay
     // on two cores shared with the database: batches shrink and each commit's CPU is shared by
