@@ -28,8 +28,8 @@ public sealed class TraceRetentionSweeper(
     IOptions<TraceRetentionOptions> options,
     ILogger<TraceRetentionSweeper> logger) : BackgroundService
 {
-    // Only one silo sweeps at a time; any constant works as long as every silo uses the same one ("mentiora retention").
-    private const long SweepLockKey = 0x6d656e7472657465;
+    /// <summary>The PostgreSQL advisory lock a sweeping silo holds, so only one sweeps at a time; any constant every silo shares works.</summary>
+    public const long SweepLockKey = 0x6d656e7472657465;
 
     /// <summary>Days of partitions made ahead of today.</summary>
     public const int PartitionDaysAhead = 7;
@@ -132,13 +132,15 @@ public sealed class TraceRetentionSweeper(
         return new TraceSweepResult(true, projects.Count, traces, spans, created, dropped);
     }
 
-    // A loose index scan over trace_summaries' primary key: one index probe per project, however many traces each has.
+    // A loose index scan over trace_summaries' primary key: one index probe per project, however many traces each has
+    // (ORDER BY ... LIMIT 1 rather than min(), which PostgreSQL does not define for uuid).
     private async Task<List<Guid>> ProjectsWithTracesAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         const string sql =
             "WITH RECURSIVE projects (id) AS (" +
-            "SELECT min(project_id) FROM trace_summaries " +
-            "UNION ALL SELECT (SELECT min(t.project_id) FROM trace_summaries t WHERE t.project_id > projects.id) FROM projects WHERE projects.id IS NOT NULL) " +
+            "SELECT (SELECT project_id FROM trace_summaries ORDER BY project_id LIMIT 1) " +
+            "UNION ALL SELECT (SELECT t.project_id FROM trace_summaries t WHERE t.project_id > projects.id ORDER BY t.project_id LIMIT 1) " +
+            "FROM projects WHERE projects.id IS NOT NULL) " +
             "SELECT id FROM projects WHERE id IS NOT NULL";
         await using var command = Command(connection, null, sql);
         var ids = new List<Guid>();
