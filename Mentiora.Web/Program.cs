@@ -167,6 +167,10 @@ builder.Services.AddSingleton<TraceWriter>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<TraceWriter>());
 builder.Services.AddSingleton<TraceReader>();
 builder.Services.AddSingleton<TraceSpanReader>();
+// Trace retention: each project's old traces removed in the background (and, on PostgreSQL, daily partitions kept).
+builder.Services.Configure<TraceRetentionOptions>(builder.Configuration.GetSection("Traces:Retention"));
+builder.Services.AddSingleton<TraceRetentionSweeper>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<TraceRetentionSweeper>());
 
 // The project activity log: grains append to it (IActivityLog), pages read it, a year is kept.
 builder.Services.AddSingleton<DatabaseActivityLog>();

@@ -18,4 +18,7 @@ public enum ActivityKind
     KeyExpired = 11,
     SigningSecretRolled = 12,
     PublishableKeyRolled = 13,
+
+    // Project-wide settings.
+    TraceRetentionChanged = 20,
 }

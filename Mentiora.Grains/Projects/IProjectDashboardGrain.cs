@@ -91,4 +91,8 @@ public interface IProjectDashboardGrain : IGrainWithGuidKey
     /// </summary>
     [Alias("RollPublishableKey")]
     Task<PublishableKeyRoll> RollPublishableKey(string actor, Guid keyId, RollGrace grace);
+
+    /// <summary>Sets how many days the project keeps its traces (one of <see cref="TraceRetention.Choices"/>); only the owner may.</summary>
+    [Alias("SetTraceRetention")]
+    Task<TraceRetentionOutcome> SetTraceRetention(string actor, int days);
 }

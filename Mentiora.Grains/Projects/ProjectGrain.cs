@@ -15,7 +15,7 @@ public sealed class ProjectGrain(
     IDataProtectionProvider dataProtection,
     TimeProvider clock,
     IActivityLog activityLog,
-    ILogger<ProjectGrain> logger) : Grain, IProjectDashboardGrain, IProjectApiGrain
+    ILogger<ProjectGrain> logger) : Grain, IProjectDashboardGrain, IProjectApiGrain, ITraceRetentionGrain
 {
     /// <summary>Most keys a project may have at once.</summary>
     public const int MaxApiKeys = 5;
@@ -84,8 +84,46 @@ public sealed class ProjectGrain(
         await LogExpiries();
         return new ProjectSettings(this.GetPrimaryKey(), project.State.Name, project.State.Owner, project.State.Members.ToArray(),
             // In the order they were added (which is creation order): a rolled key keeps its place, newer CreatedAt and all.
-            Keys.Select(Summarize).ToArray());
+            Keys.Select(Summarize).ToArray(), TraceRetention.DaysOf(project.State.TraceRetentionDays));
     }
+
+    public async Task<TraceRetentionOutcome> SetTraceRetention(string actor, int days)
+    {
+        if (!IsMember(actor))
+        {
+            return TraceRetentionOutcome.NotFound;
+        }
+
+        if (actor != project.State.Owner)
+        {
+            return TraceRetentionOutcome.NotOwner;
+        }
+
+        if (!TraceRetention.IsChoice(days))
+        {
+            return TraceRetentionOutcome.NotAChoice;
+        }
+
+        var previous = project.State.TraceRetentionDays;
+        var previousDays = TraceRetention.DaysOf(previous);
+        if (previousDays == days)
+        {
+            return TraceRetentionOutcome.Unchanged;
+        }
+
+        project.State.TraceRetentionDays = days;
+        await SaveWithEntry(
+            Note(actor, ActivityKind.TraceRetentionChanged, null, Invariant(days), Invariant(previousDays)),
+            () => project.State.TraceRetentionDays = previous);
+        return TraceRetentionOutcome.Changed;
+    }
+
+    // Read by the background retention for projects found in the traces: one that does not exist
+    // (deleted, or traces of an unknown id) keeps nothing longer than the default, and starts no work.
+    public Task<int> GetTraceRetentionDays() =>
+        Task.FromResult(Exists ? TraceRetention.DaysOf(project.State.TraceRetentionDays) : TraceRetention.DefaultDays);
+
+    private static string Invariant(int number) => number.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public async Task<CreateApiKeyResult> CreateApiKey(string actor, string? name, string? formToken = null, KeyExpiry expiry = KeyExpiry.Never)
     {

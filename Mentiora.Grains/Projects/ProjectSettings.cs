@@ -7,7 +7,8 @@ public sealed record ProjectSettings(
     [property: Id(1)] string Name,
     [property: Id(2)] string Owner,
     [property: Id(3)] IReadOnlyList<string> Members,
-    [property: Id(4)] IReadOnlyList<ApiKeySummary> ApiKeys)
+    [property: Id(4)] IReadOnlyList<ApiKeySummary> ApiKeys,
+    [property: Id(50)] int TraceRetentionDays = TraceRetention.DefaultDays)
 {
     /// <summary>True when the given account owns the project.</summary>
     public bool IsOwner(string accountKey) => Owner == accountKey;

@@ -24,4 +24,7 @@ public sealed class ProjectState
 
     /// <summary>Revoked keys remembered by their hashes, oldest first; see <see cref="KeyTombstones"/>.</summary>
     [Id(60)] public List<KeyTombstone> Tombstones { get; set; } = [];
+
+    /// <summary>Days the project keeps its traces; 0 (stored before the setting existed) means <see cref="TraceRetention.DefaultDays"/>.</summary>
+    [Id(70)] public int TraceRetentionDays { get; set; }
 }

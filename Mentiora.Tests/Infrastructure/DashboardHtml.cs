@@ -73,6 +73,18 @@ public static class DashboardHtml
     public static IReadOnlyList<string> ActivityLines(string html) =>
         [.. Parse(html).QuerySelectorAll("#activity-card li").Select(li => string.Join(' ', li.TextContent.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)))];
 
+    /// <summary>The Keep traces for card's text, whitespace collapsed; empty when the page has no such card.</summary>
+    public static string TraceRetentionCardText(string html) =>
+        Parse(html).GetElementById("trace-retention-card") is { } card
+            ? string.Join(' ', card.TextContent.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+            : string.Empty;
+
+    /// <summary>The days chosen in the Keep traces for card's radio group, or null when it offers no choice (not the owner).</summary>
+    public static int? CheckedTraceRetentionDays(string html) =>
+        Parse(html).QuerySelector("#trace-retention-card input[type=radio][name=days][checked]")?.GetAttribute("value") is { } days
+            ? int.Parse(days, System.Globalization.CultureInfo.InvariantCulture)
+            : null;
+
     /// <summary>The Activity card's "Older" link, or null on the last page.</summary>
     public static string? OlderActivityLink(string html) =>
         Parse(html).QuerySelectorAll("#activity-card a").FirstOrDefault(a => a.TextContent.Trim() == "Older")?.GetAttribute("href");

@@ -128,6 +128,10 @@ public sealed class MentioraApp : WebApplicationFactory<Program>
         // No load balancer to leave: stopping at once keeps every test class's dispose fast. The
         // drain itself is tested on a silo process (GracefulShutdownTests).
         builder.UseSetting("Shutdown:DrainSeconds", "0");
+
+        // Tests send traces with fixed old start times and count them: no background sweep may
+        // remove them. The retention tests run a sweep themselves (TraceRetentionSweeper.SweepAsync).
+        builder.UseSetting("Traces:Retention:SweepMinutes", "0");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

@@ -36,6 +36,12 @@ public static class SettingKeys
     /// <summary>Seconds a trace request waits for a briefly unreachable database before it is answered 503.</summary>
     public const string TraceRideThroughSeconds = "Traces:RideThroughSeconds";
 
+    /// <summary>Minutes between background trace retention sweeps; 0 switches them off.</summary>
+    public const string TraceRetentionSweepMinutes = "Traces:Retention:SweepMinutes";
+
+    /// <summary>Traces the retention sweep removes in one transaction at most.</summary>
+    public const string TraceRetentionBatchSize = "Traces:Retention:BatchSize";
+
     /// <summary>Orleans cluster id: silos with the same one form one cluster.</summary>
     public const string ClusterId = "Orleans:ClusterId";
 
@@ -115,6 +121,7 @@ public static class SettingKeys
         GrainRetrySeconds, ShutdownDrainSeconds,
         BrowserMaxBodyBytes, PublishableKeyRequestsPerSecond,
         SignUpsPerAddressPerHour,
+        TraceRetentionSweepMinutes, TraceRetentionBatchSize,
         ClusterCertificatePath, ClusterCertificatePassword, ClusterCertificateKeyPath, KeyRingCertificatePath, KeyRingCertificatePassword, KeyRingCertificateKeyPath, MetricsPort,
     ];
 

@@ -43,7 +43,7 @@ public sealed class PostgresTraceSink(string connectionString) : ITraceBatchSink
         "$9::text[], $10::timestamptz[], $11::timestamptz[], $12::float8[], $13::text[], $14::text[], $15::int8[], $16::int8[], " +
         "$17::int8[], $18::text[], $19::json[], $20::text[], $21::text[], $22::text[], $23::bool[]) WITH ORDINALITY " +
         $"AS incoming ({Columns}, arrival) ORDER BY arrival " +
-        "ON CONFLICT (project_id, trace_id, span_id) DO NOTHING " +
+        "ON CONFLICT (project_id, trace_id, span_id, start_time) DO NOTHING " +
         "RETURNING project_id, trace_id, span_id, parent_span_id, thread_id, name, type, key_id, end_user_id, end_user_name, " +
         "start_time, coalesce(end_time, start_time + duration_ms * interval '1 millisecond', start_time) AS span_end, " +
         "total_tokens, has_error, received_at) " +

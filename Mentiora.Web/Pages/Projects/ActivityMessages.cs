@@ -23,6 +23,7 @@ public static class ActivityMessages
         ActivityKind.KeyExpired => $"key {Key(entry)} expired",
         ActivityKind.SigningSecretRolled => $"rolled the signing secret of key {Key(entry)} ({SecretRollMessages.Grace(entry.Details)})",
         ActivityKind.PublishableKeyRolled => $"rolled the publishable key of key {Key(entry)} ({SecretRollMessages.Grace(entry.Details)})",
+        ActivityKind.TraceRetentionChanged => TraceRetentionMessages.InActivity(entry.Details, entry.PreviousValue),
         _ => "changed the project",
     };
 

@@ -90,6 +90,15 @@ public sealed class SettingsModel(IGrainFactory grains, TimeProvider clock, Data
 
     public bool MemberMessageIsError { get; private set; }
 
+    /// <summary>The Keep traces for card's line after a save (also after the no-JavaScript redirect, from <c>?retention=saved</c>).</summary>
+    public string? TraceRetentionMessage { get; private set; }
+
+    public bool TraceRetentionMessageIsError { get; private set; }
+
+    /// <summary>Set by the redirect after a save without JavaScript, so the page confirms it.</summary>
+    [BindProperty(SupportsGet = true, Name = "retention")]
+    public string? TraceRetentionSaved { get; set; }
+
     public DateTimeOffset Now { get; } = clock.GetUtcNow();
 
     public string Actor => User.AccountKey();
@@ -126,6 +135,11 @@ public sealed class SettingsModel(IGrainFactory grains, TimeProvider clock, Data
         if (RollingKeyId is { } rolling && RollableKey(rolling) is { } key)
         {
             RollForm = new RollKeyForm(key, Now);
+        }
+
+        if (TraceRetentionSaved == "saved")
+        {
+            TraceRetentionMessage = TraceRetentionMessages.For(TraceRetentionOutcome.Changed, Project.TraceRetentionDays);
         }
 
         // Membership was checked by the grain above, before the table is read.
@@ -411,6 +425,34 @@ public sealed class SettingsModel(IGrainFactory grains, TimeProvider clock, Data
     {
         var outcome = await ThisProject.RemoveMember(Actor, member);
         return await MembersResultAsync(outcome, member, added: false);
+    }
+
+    /// <summary>Sets how long the project keeps its traces (owner only); answers htmx with the card, a plain post with a redirect that confirms it.</summary>
+    public async Task<IActionResult> OnPostTraceRetentionAsync(int? days)
+    {
+        // No choice sent, or one that is no number, is refused like a number that is no choice.
+        var outcome = days is { } chosen ? await ThisProject.SetTraceRetention(Actor, chosen) : TraceRetentionOutcome.NotAChoice;
+        if (outcome == TraceRetentionOutcome.NotFound || !await LoadAsync())
+        {
+            return NotFound();
+        }
+
+        if (outcome == TraceRetentionOutcome.NotAChoice && !Project.IsOwner(Actor))
+        {
+            outcome = TraceRetentionOutcome.NotOwner;
+        }
+
+        if (outcome is TraceRetentionOutcome.Changed or TraceRetentionOutcome.Unchanged && !IsHtmx)
+        {
+            return RedirectToPage(new { projectId = ProjectId, retention = "saved" });
+        }
+
+        var refused = outcome is TraceRetentionOutcome.NotOwner or TraceRetentionOutcome.NotAChoice;
+        TraceRetentionMessageIsError = refused;
+        TraceRetentionMessage = TraceRetentionMessages.For(outcome, Project.TraceRetentionDays);
+        // A member's attempt is answered like the Members card's: the card, saying only the owner may.
+        var status = refused ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status200OK;
+        return WithStatus(IsHtmx ? Partial("_TraceRetentionCard", this) : Page(), status);
     }
 
     private async Task<IActionResult> OriginsResultAsync(Guid keyId, OriginChange change, string? input, bool added)
