@@ -56,7 +56,7 @@ public sealed class TracesPageSeedTests
             "spread over the last 30 days, none in the future");
         Assert.True(await ScalarAsync<long>(connection, "SELECT count(*) FROM trace_summaries WHERE thread_id IS NOT NULL") > 0, "some traces are in a conversation");
         Assert.True(await ScalarAsync<long>(connection, "SELECT count(*) FROM trace_summaries WHERE end_user_id IS NOT NULL") > 0, "some traces have an end user");
-        Assert.True(await ScalarAsync<long>(connection, "SELECT sum(total_tokens) FROM trace_summaries") > 0, "spans used tokens");
+        Assert.True(await ScalarAsync<long>(connection, "SELECT sum(total_tokens)::bigint FROM trace_summaries") > 0, "spans used tokens");
 
         // The traces it names for the trace page are the project's, the largest with 30 spans.
         Assert.Equal(30, await ScalarAsync<int>(connection,

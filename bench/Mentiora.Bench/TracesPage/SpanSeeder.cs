@@ -43,6 +43,7 @@ public static class SpanSeeder
         var clock = Stopwatch.StartNew();
         var random = new Random(seed);
         var counts = SpanCounts(random, spans);
+        var measured = MeasuredTraces(counts, spans);
         var now = DateTime.UtcNow;
         var first = now.AddDays(-30);
         var step = (now.AddMinutes(-5) - first) / counts.Count;
@@ -62,7 +63,6 @@ public static class SpanSeeder
         var nextReport = reportEvery;
         var projectTraces = 0;
         Guid? typical = null;
-        var typicalDistance = int.MaxValue;
         Guid? largest = null;
         var buffer = new SeedSpan[MaxSpansPerTrace];
         var json = new StringBuilder(1024);
@@ -87,17 +87,8 @@ public static class SpanSeeder
             if (tenant == 0)
             {
                 projectTraces++;
-                // A typical trace from the last week (the median size, or the nearest to it) and the largest one.
-                if (start > now.AddDays(-7) && Math.Abs(count - TypicalSpanCount) < typicalDistance)
-                {
-                    typical = trace.TraceId;
-                    typicalDistance = Math.Abs(count - TypicalSpanCount);
-                }
-
-                if (count == MaxSpansPerTrace)
-                {
-                    largest = trace.TraceId;
-                }
+                typical = t == measured.Typical ? trace.TraceId : typical;
+                largest = t == measured.Largest ? trace.TraceId : largest;
             }
 
             written += count;
@@ -111,14 +102,14 @@ public static class SpanSeeder
 
         await spanWriter.CompleteAsync();
         await summaryWriter.CompleteAsync();
-        return new SeedResult(written, counts.Count, projectTraces, typical ?? largest, largest, clock.Elapsed);
+        return new SeedResult(written, counts.Count, projectTraces, typical, largest, clock.Elapsed);
     }
 
     /// <summary>The span count of a typical trace: the median of the sizes drawn.</summary>
     public const int TypicalSpanCount = 8;
 
-    // Sizes from 1 to 30, most traces small (1 + 29·u²: median 8, mean about 10.7), until they add up to the spans asked for.
-    // The last trace is cut to fit, and the measured project's last full-size trace guarantees a largest one.
+    // Sizes from 1 to 30, most traces small (1 + 29·u²: median 8, mean about 10.7), until they add up to the spans asked for;
+    // the last trace is cut to fit.
     private static List<int> SpanCounts(Random random, long spans)
     {
         var counts = new List<int>();
@@ -131,25 +122,44 @@ public static class SpanSeeder
             total += count;
         }
 
-        // The last trace of the measured project (an even index) has the most spans, so there is one to measure.
-        var last = (counts.Count - 1) / 2 * 2;
-        if (spans >= MaxSpansPerTrace * 2)
+        return counts;
+    }
+
+    // Gives the trace at index the size asked for and keeps the total by taking spans from (or giving them to) other traces than keep.
+    private static void Resize(List<int> counts, int index, int size, int keep)
+    {
+        var change = size - counts[index];
+        counts[index] = size;
+        for (var i = 0; change != 0 && i < counts.Count; i++)
         {
-            var moved = MaxSpansPerTrace - counts[last];
-            counts[last] = MaxSpansPerTrace;
-            // Keep the total: take the spans from earlier traces of more than one span.
-            for (var i = 0; moved > 0 && i < counts.Count; i++)
+            if (i == index || i == keep)
             {
-                if (i != last && counts[i] > 1)
-                {
-                    var take = Math.Min(moved, counts[i] - 1);
-                    counts[i] -= take;
-                    moved -= take;
-                }
+                continue;
             }
+
+            var step = change > 0 ? Math.Min(change, counts[i] - 1) : -Math.Min(-change, MaxSpansPerTrace - counts[i]);
+            counts[i] -= step;
+            change -= step;
+        }
+    }
+
+    // The measured project has the even indexes; its traces to open are recent: the typical one in the last day or so.
+    private static (int Typical, int Largest) MeasuredTraces(List<int> counts, long spans)
+    {
+        if (spans < MaxSpansPerTrace + TypicalSpanCount + counts.Count)
+        {
+            return (-1, -1);
         }
 
-        return counts;
+        var largest = (counts.Count - 1) / 2 * 2;
+        var typical = (int)(counts.Count * 0.97) / 2 * 2;
+        Resize(counts, largest, MaxSpansPerTrace, keep: typical);
+        if (typical != largest)
+        {
+            Resize(counts, typical, TypicalSpanCount, keep: largest);
+        }
+
+        return (typical, largest);
     }
 
     private static SeedTrace NewTrace(Random random, DateTime start, int count, Guid[] threads, SeedSpan[] spans)
