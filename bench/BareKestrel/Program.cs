@@ -27,6 +27,12 @@ app.MapPost("/api/v1/traces", async (HttpContext context) =>
     await context.Response.Body.WriteAsync(accepted, context.RequestAborted);
 });
 
+// The floor for the dashboard's pages (traces-page scenario): a GET answered with as many bytes of HTML as the page
+// measured, built once per size, so what remains is Kestrel, HTTP and the transfer.
+var pages = new System.Collections.Concurrent.ConcurrentDictionary<int, byte[]>();
+app.MapGet("/page", (int bytes) =>
+    Results.Bytes(pages.GetOrAdd(Math.Clamp(bytes, 0, 10_000_000), n => System.Text.Encoding.ASCII.GetBytes(new string('x', n))), "text/html; charset=utf-8"));
+
 // Readiness, so the benchmark script can wait for it the same way it waits for the app.
 app.MapGet("/readyz", () => Results.Text("ok"));
 

@@ -12,6 +12,7 @@ using Mentiora.Bench.Scenarios;
 const string Usage = """
     bench/run.sh [--only LIST] [--duration 10s] [--runs 3] [--connections 32] [--threads 2]
                  [--batch-connections 8] [--rate-duration 5s] [--warmup 5s] [--results DIR]
+                 [--spans 10000000] [--page-requests 200]
     bench/run.sh commit-cost [--seconds 8]
     Scenarios (--only takes a comma-separated list; all by default):
       auth      a body that passes authentication and fails validation (400): the auth path, no storage
@@ -23,7 +24,10 @@ const string Usage = """
     unknown key and the real key, to see where the auth path's time goes; and faults: a silo killed,
     PostgreSQL stopped for 10 s, a write burst of 3x capacity, a rolling restart, each on a fresh
     two-silo cluster behind nginx under steady load from clients retrying like the SDKs (failures at
-    the client, p99 and maximum latency during the fault).
+    the client, p99 and maximum latency during the fault); and traces-page: a single silo on PostgreSQL
+    with --spans spans seeded by binary COPY (traces of 1-30 spans over 30 days, five projects), then
+    the Traces list (unfiltered, 7 days + errors only, a name prefix) and the trace page (a typical and
+    the largest trace) timed with --page-requests sequential requests each: p50/p95/p99, p95 < 100 ms.
     Each scenario alternates wrk runs, ingestion then bare (A B A B ...), --runs times each, and
     for single events then measures latency at a fixed rate of half the ingestion's median maximum
     with bench/LoadGen (open loop, latency from each request's due time). After every ingestion run

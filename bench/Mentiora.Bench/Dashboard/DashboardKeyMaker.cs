@@ -14,6 +14,12 @@ public static partial class DashboardKeyMaker
     public static async Task<string> CreateKeyAsync(Uri dashboard)
     {
         using var pages = new HtmlPages(dashboard);
+        return (await CreateProjectAsync(pages)).Key;
+    }
+
+    /// <summary>Signs up with <paramref name="pages"/> (which keeps the session cookie) and creates a key in the first project.</summary>
+    public static async Task<BenchProject> CreateProjectAsync(HtmlPages pages)
+    {
         var signUp = await pages.GetAsync("/signup");
         var email = $"bench-{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}-{Random.Shared.Next(100_000)}@example.com";
         var firstProject = await pages.SubmitAsync(signUp, "Create account", new Dictionary<string, string>
@@ -38,8 +44,11 @@ public static partial class DashboardKeyMaker
             throw new BenchFailedException("the created-key dialog showed no 43-character key");
         }
 
+        // The key's row carries its id (id="key-{id}"), as the Settings page's own forms use it.
+        var keyRow = (await pages.GetAsync(settingsLink.Href)).QuerySelector("tr[id^='key-']")
+            ?? throw new BenchFailedException("the Settings page lists no key after creating one");
         Progress.Say($"Signed up (project {project.Groups[1].Value}) and created a key (prefix {key[..KeyPrefixLength]}) through the dashboard");
-        return key;
+        return new BenchProject(Guid.Parse(project.Groups[1].Value), Guid.Parse(keyRow.Id!["key-".Length..]), key);
     }
 
     // A key is 32 random bytes in base64url: the check that the field held a key, not the dialog's HTML.

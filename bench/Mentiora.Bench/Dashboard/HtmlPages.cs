@@ -31,6 +31,13 @@ public sealed class HtmlPages : IDisposable
         return await ParseAsync(response, $"GET {pathOrUrl}");
     }
 
+    /// <summary>GETs a page as it is, whatever the answer (for timing it): the status and the body.</summary>
+    public async Task<(HttpStatusCode Status, string Body)> FetchAsync(string path)
+    {
+        using var response = await _http.GetAsync(path);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
     /// <summary>Fills the named fields of the form that holds the submit button <paramref name="button"/> and submits it.</summary>
     public async Task<IDocument> SubmitAsync(IDocument page, string button, IReadOnlyDictionary<string, string>? fields = null)
     {

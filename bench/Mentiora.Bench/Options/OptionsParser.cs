@@ -31,6 +31,8 @@ public static class OptionsParser
                 "--rate-duration" => options with { RateDurationSeconds = Seconds(value) },
                 "--warmup" => options with { WarmupSeconds = Seconds(value) },
                 "--results" => options with { Results = value },
+                "--spans" => options with { Spans = Count("spans", value) },
+                "--page-requests" => options with { PageRequests = Count("page-requests", value) },
                 _ => throw new UsageException($"unknown argument '{name}' (see --help)"),
             };
         }
@@ -67,7 +69,7 @@ public static class OptionsParser
     }
 
     private static bool IsKnown(string name) => name is "--only" or "--duration" or "--runs" or "--connections" or "--threads"
-        or "--batch-connections" or "--rate-duration" or "--warmup" or "--results";
+        or "--batch-connections" or "--rate-duration" or "--warmup" or "--results" or "--spans" or "--page-requests";
 
     private static int Count(string name, string value) =>
         value.Length > 0 && value[0] != '0' && value.All(char.IsAsciiDigit) && int.TryParse(value, out var count)

@@ -47,6 +47,7 @@ public static class Summary
         Line($"- machine busy before the run: {input.BusyPercent}%");
         WriteComparison(input, Line);
         WriteFaults(input.Faults, Line);
+        WriteTracesPage(input.TracesPage, Line);
         WriteChecksAndCpu(runs, Line);
 
         if (input.Failures.Count > 0)
@@ -209,6 +210,34 @@ public static class Summary
             line(string.Create(CultureInfo.InvariantCulture,
                 $"| {f.Fault} | {f.Failed} | {f.Traces} | {f.Retried} | {f.P99Seconds:0.00} | {f.MaxSeconds:0.00} | {resumed} | {f.Stored} | {f.Description} |"));
         }
+    }
+
+    private static void WriteTracesPage(TracesPage.TracesPageResult? result, Action<string> line)
+    {
+        if (result is null)
+        {
+            return;
+        }
+
+        var seed = result.Seed;
+        line("");
+        line(string.Create(CultureInfo.InvariantCulture,
+            $"Traces pages with {seed.Spans:#,0} spans stored ({seed.Traces:#,0} traces, {seed.ProjectTraces:#,0} of them the measured project's), " +
+            $"seeded with binary COPY in {seed.Took.TotalSeconds:0.0} s ({seed.Spans / seed.Took.TotalSeconds:#,0} spans/s), VACUUM (ANALYZE) {result.Vacuum.TotalSeconds:0.0} s. " +
+            $"Sequential requests, one at a time after a warm-up; p95 target {TracesPage.TracesPageScenario.TargetP95Ms:0} ms:"));
+        line("");
+        line("| page | path | answer | bytes | requests | p50 (ms) | p95 (ms) | p99 (ms) | p95 < 100 ms | p95 / bare |");
+        line("|---|---|---|---:|---:|---:|---:|---:|---|---:|");
+        foreach (var page in result.Pages.Append(result.Bare).OfType<TracesPage.PageTiming>())
+        {
+            var met = page == result.Bare ? "" : Numbers.Meets(page.P95Ms, false, TracesPage.TracesPageScenario.TargetP95Ms - 0.001);
+            var ratio = page == result.Bare ? "" : Numbers.Ratio(page.P95Ms, result.Bare?.P95Ms);
+            line(string.Create(CultureInfo.InvariantCulture,
+                $"| {page.Page} | `{page.Path}` | {page.Status?.ToString(CultureInfo.InvariantCulture) ?? "mixed"} | {page.Bytes:#,0} | {page.Requests} | " +
+                $"{Ms(page.P50Ms)} | {Ms(page.P95Ms)} | {Ms(page.P99Ms)} | {met} | {ratio} |"));
+        }
+
+        static string Ms(double? value) => value is { } v ? v.ToString("0.0", CultureInfo.InvariantCulture) : "-";
     }
 
     private static readonly (string Name, Func<RunRow, double> Column)[] Percentiles =

@@ -12,4 +12,5 @@ public sealed record SummaryInput(
     RunsTable Runs,
     IReadOnlyList<(string Scenario, string Note)> Notes,
     IReadOnlyList<FaultLine> Faults,
-    IReadOnlyList<string> Failures);
+    IReadOnlyList<string> Failures,
+    TracesPage.TracesPageResult? TracesPage = null);

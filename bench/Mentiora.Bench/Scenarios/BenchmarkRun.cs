@@ -6,6 +6,7 @@ using Mentiora.Bench.Options;
 using Mentiora.Bench.Output;
 using Mentiora.Bench.Report;
 using Mentiora.Bench.Targets;
+using Mentiora.Bench.TracesPage;
 using Mentiora.Harness.Clusters;
 using Mentiora.Harness.Prerequisites;
 using Mentiora.Harness.Processes;
@@ -33,7 +34,7 @@ public sealed class BenchmarkRun(BenchOptions options, BenchFiles files)
     public async Task<int> RunAsync()
     {
         await HostTools.RequireAsync(Prerequisite.Wrk, install: true, Progress.Say);
-        if (options.NeedsPostgres || options.Wants("cluster") || options.Wants("faults"))
+        if (options.NeedsPostgres || options.Wants("cluster") || options.Wants("faults") || options.Wants("traces-page"))
         {
             await HostTools.RequireAsync(Prerequisite.Postgres, install: true, Progress.Say);
         }
@@ -81,6 +82,7 @@ public sealed class BenchmarkRun(BenchOptions options, BenchFiles files)
         var notes = new List<(string, string)>();
         string? postgresVersion = null;
         string? sqliteVersion = null;
+        TracesPageResult? tracesPage = null;
         await using (var bare = await BareKestrel.StartAsync(files, logs))
         {
             var compare = new Comparison(options, new Wrk(files, options.Threads, logs), new LoadGen(files, options.RateDurationSeconds, logs), runs, bare, failures);
@@ -98,13 +100,18 @@ public sealed class BenchmarkRun(BenchOptions options, BenchFiles files)
             {
                 await ClusterScenarioAsync(compare, logs, work, notes, failures);
             }
+
+            if (options.Wants("traces-page"))
+            {
+                tracesPage = await TracesPageScenario.RunAsync(options, files, logs, work, bare, failures);
+            }
         }
 
         var faults = options.Wants("faults") ? await FaultScenario.RunAsync(files, logs, work, failures) : [];
 
         var summaryPath = Path.Combine(results, "summary.md");
         var summary = Summary.Write(new SummaryInput(options, DateTime.UtcNow,
-            MachineDescription.Lines(files.Repository, options.Threads, postgresVersion, sqliteVersion), busy, runs, notes, faults, failures));
+            MachineDescription.Lines(files.Repository, options.Threads, postgresVersion, sqliteVersion), busy, runs, notes, faults, failures, tracesPage));
         await File.WriteAllTextAsync(summaryPath, summary);
         Console.WriteLine();
         Console.Write(summary);
