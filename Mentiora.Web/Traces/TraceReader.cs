@@ -219,27 +219,6 @@ public sealed class TraceReader(DbDataSource dataSource, StorageSettings storage
         return (rows.Take(limit).ToArray(), rows.Count > limit);
     }
 
-    /// <summary>One trace of the project with its whole event, or null.</summary>
-    public async Task<TraceRow?> FindAsync(Guid projectId, long id, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand();
-        command.CommandText = $"SELECT {Columns}, event FROM traces WHERE project_id = @project AND id = @id";
-        Add(command, "project", Id(projectId));
-        Add(command, "id", id);
-        return (await ReadAsync(command, cancellationToken)).SingleOrDefault();
-    }
-
-    /// <summary>The spans of one conversation, oldest first.</summary>
-    public async Task<IReadOnlyList<TraceRow>> ThreadAsync(Guid projectId, Guid threadId, int limit, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand();
-        command.CommandText = $"SELECT {Columns}, NULL FROM traces WHERE project_id = @project AND thread_id = @thread ORDER BY id LIMIT @limit";
-        Add(command, "project", Id(projectId));
-        Add(command, "thread", Id(threadId));
-        Add(command, "limit", limit);
-        return await ReadAsync(command, cancellationToken);
-    }
-
     // PostgreSQL stores ids as uuid; SQLite as text.
     private object Id(Guid id) => storage.Mode == StorageMode.Postgres ? id : id.ToString();
 
