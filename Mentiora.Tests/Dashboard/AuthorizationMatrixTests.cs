@@ -33,6 +33,7 @@ public sealed partial class AuthorizationMatrixTests(EmbeddedDashboardAppFixture
         ("settings", "POST", "RollPublishableKey", key => new() { ["keyId"] = key.ToString(), ["grace"] = "Now" }),
         ("settings", "POST", "AddMember", _ => new() { ["email"] = "intruder@example.com" }),
         ("settings", "POST", "RemoveMember", _ => new() { ["member"] = "someone@example.com" }),
+        ("settings", "POST", "TraceRetention", _ => new() { ["days"] = "7" }),
         ("traces", "GET", null, _ => []),
         ("traces/1", "GET", null, _ => []),
         ("keys/{key}/usage", "GET", null, _ => []),
