@@ -9,7 +9,9 @@
 -- on from where the old one stopped. A partitioned table's unique indexes must contain its
 -- partition key, so one row per span is now (project_id, trace_id, span_id, start_time): an SDK
 -- resends a span with the same start_time, so a retry is still stored once. The list reads
--- trace_summaries, so the two list indexes of the old table are not rebuilt.
+-- trace_summaries, so the two list indexes of the old table are not rebuilt. The copy runs at
+-- start, before the silo serves (other silos wait for the schema lock): measured 14 s for
+-- 300,000 spans (141 MB) on two shared cores, so plan minutes for tens of millions.
 ALTER TABLE traces RENAME TO traces_unpartitioned;
 ALTER SEQUENCE traces_id_seq RENAME TO traces_unpartitioned_id_seq;
 ALTER TABLE traces_unpartitioned RENAME CONSTRAINT traces_pkey TO traces_unpartitioned_pkey;
