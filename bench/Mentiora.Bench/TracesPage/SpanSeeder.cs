@@ -55,6 +55,17 @@ public static class SpanSeeder
         await using var summaryConnection = new NpgsqlConnection(connectionString);
         await spanConnection.OpenAsync();
         await summaryConnection.OpenAsync();
+        // A day without its own partition lands in the default partition, which every trace query
+        // would then search too: give each seeded day its partition first, as the retention sweep
+        // does ahead of time for the days to come.
+        await using (var partitions = new NpgsqlCommand(
+            "SELECT mentiora_add_trace_partition(day::date) FROM generate_series(@first::date, @last::date, interval '1 day') AS day", spanConnection))
+        {
+            partitions.Parameters.AddWithValue("first", first.Date);
+            partitions.Parameters.AddWithValue("last", now.Date);
+            await partitions.ExecuteNonQueryAsync();
+        }
+
         // Two streams, two server processes: the summaries are written while the spans are.
         await using var spanWriter = await spanConnection.BeginBinaryImportAsync($"COPY traces ({SpanColumns}) FROM STDIN (FORMAT BINARY)");
         await using var summaryWriter = await summaryConnection.BeginBinaryImportAsync($"COPY trace_summaries ({SummaryColumns}) FROM STDIN (FORMAT BINARY)");
