@@ -66,9 +66,12 @@ public sealed class BrowserModeTests(BrowserFixture browser) : IClassFixture<Bro
         var rows = dashboard.GetByRole(AriaRole.Row).Filter(new() { HasText = "Ada Lovelace" });
         await Expect(rows).ToHaveCountAsync(2);
         await rows.First.GetByRole(AriaRole.Link).First.ClickAsync();
-        var conversation = dashboard.GetByRole(AriaRole.Region, new() { Name = "Conversation" });
-        await Expect(conversation.GetByRole(AriaRole.Listitem)).ToHaveCountAsync(2);
-        await Expect(dashboard.GetByText("Ada Lovelace (customer-42)")).ToBeVisibleAsync();
+        await Expect(dashboard.GetByText("Ada Lovelace (customer-42)").First).ToBeVisibleAsync();
+        await dashboard.GetByRole(AriaRole.Link, new() { Name = "Show the conversation" }).ClickAsync();
+        await Expect(dashboard.GetByRole(AriaRole.Heading, new() { Name = "Conversation", Level = 1 })).ToBeVisibleAsync();
+        var turns = dashboard.Locator("ol.turns > li");
+        await Expect(turns).ToHaveCountAsync(2);
+        await Expect(turns.First).ToContainTextAsync("Ada Lovelace");
         await browser.SaveScreenshotAsync(dashboard, "Traces.end-user-conversation");
     }
 
