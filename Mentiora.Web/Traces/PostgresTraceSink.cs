@@ -45,7 +45,10 @@ public sealed class PostgresTraceSink(string connectionString) : ITraceBatchSink
         $"AS incoming ({Columns}, arrival) ORDER BY arrival " +
         "ON CONFLICT (project_id, trace_id, span_id, start_time) DO NOTHING " +
         "RETURNING project_id, trace_id, span_id, parent_span_id, thread_id, name, type, key_id, end_user_id, end_user_name, " +
-        "start_time, coalesce(end_time, start_time + duration_ms * interval '1 millisecond', start_time) AS span_end, " +
+        // A duration that would pass the last moment .NET can read back ends there (as SpanEnd.Of does), and
+        // is capped before it becomes an interval so no duration the contract allows overflows one.
+        "start_time, least(coalesce(end_time, start_time + least(duration_ms, 1e13) * interval '1 millisecond', start_time), " +
+        "timestamptz '9999-12-31 23:59:59.999999+00') AS span_end, " +
         "total_tokens, has_error, received_at) " +
         SummaryUpsert;
 

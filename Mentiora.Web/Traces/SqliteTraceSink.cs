@@ -93,8 +93,7 @@ public sealed class SqliteTraceSink(DbDataSource dataSource) : ITraceBatchSink
                 continue;
             }
 
-            // A span's end: its end_time, else its start plus its duration, else its start.
-            var spanEnd = t.EndTime ?? (t.DurationMs is { } ms ? t.StartTime.AddMilliseconds(ms) : t.StartTime);
+            var spanEnd = SpanEnd.Of(t.StartTime, t.EndTime, t.DurationMs);
             object?[] summaryValues =
             [
                 record.ProjectId.ToString(), t.TraceId.ToString(), Time(t.StartTime), Time(spanEnd), 1, t.TotalTokens ?? 0, t.HasError,

@@ -21,7 +21,7 @@ public sealed record TraceSpan(
     bool HasError)
 {
     /// <summary>Where the span ends: its end time, else its start plus its duration, else its start (as trace_summaries counts it).</summary>
-    public DateTimeOffset End => EndTime ?? (DurationMs is { } ms ? StartTime.AddMilliseconds(ms) : StartTime);
+    public DateTimeOffset End => SpanEnd.Of(StartTime, EndTime, DurationMs);
 
     /// <summary>Its length in milliseconds: the duration sent, else the time between its start and end.</summary>
     public double LengthMs => DurationMs ?? Math.Max(0, (End - StartTime).TotalMilliseconds);
