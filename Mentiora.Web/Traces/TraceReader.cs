@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using Mentiora.Web.Storage;
+using static Mentiora.Web.Traces.StoredValues;
 
 namespace Mentiora.Web.Traces;
 
@@ -222,14 +223,6 @@ public sealed class TraceReader(DbDataSource dataSource, StorageSettings storage
     // PostgreSQL stores ids as uuid; SQLite as text.
     private object Id(Guid id) => storage.Mode == StorageMode.Postgres ? id : id.ToString();
 
-    private static void Add(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-    }
-
     private static async Task<List<TraceRow>> ReadAsync(DbCommand command, CancellationToken cancellationToken)
     {
         var rows = new List<TraceRow>();
@@ -259,13 +252,4 @@ public sealed class TraceReader(DbDataSource dataSource, StorageSettings storage
 
         return rows;
     }
-
-    private static Guid Uuid(object value) => value is Guid guid ? guid : Guid.Parse((string)value);
-
-    private static DateTimeOffset Time(object value) => value switch
-    {
-        DateTime time => new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc)),
-        DateTimeOffset time => time,
-        _ => DateTimeOffset.Parse((string)value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
-    };
 }

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using Mentiora.Web.Storage;
+using static Mentiora.Web.Traces.StoredValues;
 
 namespace Mentiora.Web.Traces;
 
@@ -113,21 +114,4 @@ public sealed class TraceSpanReader(DbDataSource dataSource, StorageSettings sto
 
     // PostgreSQL stores ids as uuid; SQLite as text.
     private object Id(Guid id) => storage.Mode == StorageMode.Postgres ? id : id.ToString();
-
-    private static void Add(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-    }
-
-    private static Guid Uuid(object value) => value is Guid guid ? guid : Guid.Parse((string)value);
-
-    private static DateTimeOffset Time(object value) => value switch
-    {
-        DateTime time => new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc)),
-        DateTimeOffset time => time,
-        _ => DateTimeOffset.Parse((string)value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
-    };
 }
